@@ -1,0 +1,1 @@
+"""User interfaces: the command line (Typer + Rich), files and figures. No arithmetic here."""
