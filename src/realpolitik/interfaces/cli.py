@@ -22,6 +22,9 @@ try:  # recent Typer vendors Click; older releases depend on it
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef,unused-ignore]
 
+_EXIT = tuple(t for t in (getattr(click_exc, "Exit", None), typer.Exit) if t is not None)
+_ABORT = tuple(t for t in (getattr(click_exc, "Abort", None), typer.Abort) if t is not None)
+
 from realpolitik._version import __version__
 from realpolitik.errors import InputError, RealpolitikError
 from realpolitik.interfaces.output import infer_format, to_json, write_frame
@@ -357,11 +360,11 @@ def main(argv: list[str] | None = None) -> int:
             msg += f" (see `{exc.ctx.command_path} --help`)"
         err_console.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
         return 2
-    except (click_exc.Abort, typer.Abort):
+    except _ABORT:
         err_console.print("aborted")
         return 130
-    except (click_exc.Exit, typer.Exit) as exc:
-        return int(exc.exit_code or 0)
+    except _EXIT as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
     except (BrokenPipeError, KeyboardInterrupt):
         return 130
     except Exception as exc:  # a bug, not a user error

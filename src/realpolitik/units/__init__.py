@@ -7,7 +7,7 @@ steps of :mod:`realpolitik.measures` know which columns hold the actors and the 
 >>> from realpolitik.units import dyad_years
 >>> d = dyad_years(directed=False, years=(2000, 2000))
 >>> len(d), list(d.columns)
-(18721, ['ccode1', 'ccode2', 'year'])
+(18145, ['ccode1', 'ccode2', 'year'])
 """
 
 from realpolitik.units.core import (

@@ -237,15 +237,15 @@ def triad_years(
     """
     sa, sb, sc = resolve_states([a, b, c])
     sy = membership_years(years)
-    sub = {
-        s.ccode: sy[sy["ccode"] == s.ccode].set_index("year")[["first_day", "last_day"]]
-        for s in (sa, sb, sc)
-    }
-    common = sub[sa.ccode].join(sub[sb.ccode], rsuffix="_b", how="inner").join(
-        sub[sc.ccode], rsuffix="_c", how="inner")
-    first = common[["first_day", "first_day_b", "first_day_c"]].max(axis=1)
-    last = common[["last_day", "last_day_b", "last_day_c"]].min(axis=1)
-    yrs = common.index[(first <= last).to_numpy()].to_numpy(np.int16)
+    sub = [
+        sy.loc[sy["ccode"] == s.ccode, ["year", "first_day", "last_day"]].add_suffix(sfx)
+        .rename(columns={f"year{sfx}": "year"})
+        for s, sfx in ((sa, "_a"), (sb, "_b"), (sc, "_c"))
+    ]
+    common = sub[0].merge(sub[1], on="year").merge(sub[2], on="year")
+    first = common[["first_day_a", "first_day_b", "first_day_c"]].max(axis=1)
+    last = common[["last_day_a", "last_day_b", "last_day_c"]].min(axis=1)
+    yrs = common.loc[(first <= last).to_numpy(), "year"].to_numpy(np.int16)
     if len(yrs) == 0:
         lo, hi = _year_range(years)
         raise InputError(
