@@ -108,7 +108,9 @@ def test_bad_input_is_one_line_exit_2(argv: list[str], capsys: pytest.CaptureFix
     assert "Traceback" not in err + out
 
 
-def test_failed_write_keeps_existing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_failed_write_keeps_existing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "keep.csv"
     target.write_text("precious\n")
     code, _, _ = run(capsys, "units", "dyad-years", "--from", "2000", "--to", "2000", "--with",

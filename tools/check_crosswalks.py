@@ -88,7 +88,7 @@ MADDISON_UNMAPPED_YEARS = {
     ("YUG", 1992, 2022): "aggregate of former Yugoslavia after its breakup; SRB is 345's series",
     ("DEU", 1816, 1870): "all German lands back-cast; COW 255 is Prussia alone before 1871",
     ("ITA", 1816, 1860): "all of Italy back-cast; COW 325 is Sardinia-Piedmont alone before 1861",
-    ("YUG", 1878, 1917): "all of Yugoslavia back-cast; COW 345 is the Kingdom of Serbia before 1918",
+    ("YUG", 1878, 1917): "all of Yugoslavia back-cast; COW 345 is Serbia alone before 1918",
     ("SRB", 1816, 1991): "Serbia back-cast; COW 345 was all of Yugoslavia then (YUG is mapped)",
 }
 

@@ -85,7 +85,8 @@ def cite(*keys: str) -> str:
 
 
 def _split_bibtex(text: str) -> list[str]:
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for line in text.strip().splitlines():
         if line.startswith("@") and current:
             parts.append("\n".join(current).strip())

@@ -292,7 +292,8 @@ def un_votes() -> pd.DataFrame:
     raw["country_code"] = raw["country_code"].fillna("").astype("str")
     bad = ~raw["vote"].isin(list(VOTE_CODES))
     if bad.any():
-        raise DataIntegrityError(f"un_votes: unexpected vote value {raw.loc[bad, 'vote'].iloc[0]!r}")
+        first = raw.loc[bad, "vote"].iloc[0]
+        raise DataIntegrityError(f"un_votes: unexpected vote value {first!r}")
     years = un_roll_calls()[["rcid", "year"]]
     df = raw.merge(years, on="rcid", how="left")
     if df["year"].isna().any():
@@ -604,8 +605,8 @@ def polity5() -> pd.DataFrame:
     df = _na_codes(df, ["xconst", "polity", "democ", "autoc"], (-66, -77, -88))
     dup = df.duplicated(["ccode", "year"], keep=False)
     if dup.any():
-        raise DataIntegrityError(
-            f"polity5: duplicate state-years {df.loc[dup, ['ccode', 'year']].head(3).to_dict('records')}")
+        examples = df.loc[dup, ["ccode", "year"]].head(3).to_dict("records")
+        raise DataIntegrityError(f"polity5: duplicate state-years {examples}")
     return df[["ccode", "year", "polity2", "xconst", "polity", "democ", "autoc", "durable"]
               ].reset_index(drop=True)
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -77,30 +78,34 @@ def _index() -> _Index:
         iso = loaders.crosswalk("iso3")
     except Exception:  # the crosswalk is optional for the resolver's core
         pass
-    iso3_of = {int(r.ccode): str(r.iso3) for r in iso.itertuples() if r.iso3}
+    iso_rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in rec.items()} for rec in iso.to_dict("records")
+    ]
+    iso3_of = {int(r["ccode"]): str(r["iso3"]) for r in iso_rows if r["iso3"]}
     states: dict[int, State] = {}
     for ccode, grp in spells.groupby("ccode", sort=True):
         grp = grp.sort_values("start")
-        first = grp.iloc[-1]
-        states[int(ccode)] = State(
-            ccode=int(ccode),
-            abb=str(first["stateabb"]),
-            name=str(first["statenme"]),
-            iso3=iso3_of.get(int(ccode)),
-            spells=tuple((int(a), int(b)) for a, b in zip(grp["styear"], grp["endyear"],
-                                                             strict=True)),
+        last: dict[str, Any] = {str(k): v for k, v in grp.iloc[-1].to_dict().items()}
+        code = int(str(ccode))
+        states[code] = State(
+            ccode=code,
+            abb=str(last["stateabb"]),
+            name=str(last["statenme"]),
+            iso3=iso3_of.get(code),
+            spells=tuple(zip(grp["styear"].astype(int).tolist(),
+                             grp["endyear"].astype(int).tolist(), strict=True)),
         )
     cow_abb = {s.abb.upper(): c for c, s in states.items()}
     iso_map: dict[str, int] = {}
-    for r in iso.itertuples():
-        if r.iso3:
-            iso_map[str(r.iso3).upper()] = int(r.ccode)
-        if getattr(r, "iso2", ""):
-            iso_map[str(r.iso2).upper()] = int(r.ccode)
+    for r in iso_rows:
+        if r["iso3"]:
+            iso_map[str(r["iso3"]).upper()] = int(r["ccode"])
+        if r.get("iso2"):
+            iso_map[str(r["iso2"]).upper()] = int(r["ccode"])
     names = {_norm(s.name): c for c, s in states.items()}
     aliases = pd.read_csv(table_path("state_aliases.csv"), dtype=str, keep_default_na=False)
-    for r in aliases.itertuples():
-        names.setdefault(_norm(str(r.alias)), int(r.ccode))
+    for alias, code in zip(aliases["alias"].tolist(), aliases["ccode"].tolist(), strict=True):
+        names.setdefault(_norm(str(alias)), int(code))
     return _Index(states, cow_abb, iso_map, names)
 
 

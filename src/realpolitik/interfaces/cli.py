@@ -17,17 +17,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from realpolitik._version import __version__
+from realpolitik.errors import InputError, RealpolitikError
+from realpolitik.interfaces.output import infer_format, to_json, write_frame
+
 try:  # recent Typer vendors Click; older releases depend on it
     from typer._click import exceptions as click_exc  # type: ignore[import-not-found,unused-ignore]
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef,unused-ignore]
 
-_EXIT = tuple(t for t in (getattr(click_exc, "Exit", None), typer.Exit) if t is not None)
-_ABORT = tuple(t for t in (getattr(click_exc, "Abort", None), typer.Abort) if t is not None)
-
-from realpolitik._version import __version__
-from realpolitik.errors import InputError, RealpolitikError
-from realpolitik.interfaces.output import infer_format, to_json, write_frame
+_EXIT: tuple[type[BaseException], ...] = tuple(
+    t for t in (getattr(click_exc, "Exit", None), typer.Exit) if t is not None)
+_ABORT: tuple[type[BaseException], ...] = tuple(
+    t for t in (getattr(click_exc, "Abort", None), typer.Abort) if t is not None)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -197,12 +199,13 @@ def gap(
 
     Example: realpolitik gap CHN RUS --base 2008
     """
-    from realpolitik.measures import gap as gap_mod
+    import realpolitik.measures.gap as gap_mod
 
     years = _years(from_, to)
     if index == "all":
         tidy, wide = gap_mod.power_gap_spread(a, b, base=base, years=years)
-        _emit(wide, fmt, output, title=f"Power gap Rg across indices (base {wide.attrs.get('base', base)})")
+        shown = wide.attrs.get("base", base)
+        _emit(wide, fmt, output, title=f"Power gap Rg across indices (base {shown})")
         frame, group, col = tidy, "index", "rg"
     else:
         frame = gap_mod.power_gap(a, b, base=base, years=years, index=index)
@@ -296,8 +299,9 @@ def data_sources(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
         table = Table(title="Bundled data sets", show_lines=True)
         for col in ("key", "title", "version", "coverage", "rows", "citation"):
             table.add_column(col, overflow="fold", justify="right" if col == "rows" else "left")
-        for r in frame.itertuples(index=False):
-            table.add_row(r.key, r.title, r.version, r.coverage, f"{r.rows:,d}", r.citation)
+        for rec in frame.to_dict("records"):
+            table.add_row(str(rec["key"]), str(rec["title"]), str(rec["version"]),
+                          str(rec["coverage"]), f"{int(rec['rows']):,d}", str(rec["citation"]))
         console.print(table)
         return
     _emit(frame, fmt, output, title="Bundled data sets")

@@ -68,7 +68,7 @@ def to_json(frame: pd.DataFrame, extra: dict[str, Any] | None = None) -> str:
     return json.dumps(payload, indent=1, default=_json_default)
 
 
-def atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
     """Run ``writer(tmp)`` then rename ``tmp`` over ``path``; on any failure remove ``tmp``."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")

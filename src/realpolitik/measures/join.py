@@ -14,6 +14,7 @@ Rows not found get NA (NaN for floats, ``<NA>`` for nullable integers); callers 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,12 +52,12 @@ class StateYearIndex:
         return out
 
 
-def take(values: pd.Series | np.ndarray, rows: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
+def take(values: pd.Series | np.ndarray, rows: np.ndarray) -> Any:
     """Values at ``rows`` with NA where ``rows == -1``, keeping float / nullable-int / bool / str
     dtypes."""
     if isinstance(values, pd.Series):
         dtype = values.dtype
-        if isinstance(dtype, pd.api.extensions.ExtensionDtype) or dtype == object:
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) or dtype.kind == "O":
             arr = values.array
             return arr.take(rows, allow_fill=True)
         values = values.to_numpy()
