@@ -86,7 +86,7 @@ def _fmt(value: Any, digits: int) -> str:
 def _rich_table(frame: pd.DataFrame, title: str | None = None, digits: int = 4,
                 max_rows: int | None = None) -> Table:
     if len(frame.columns) > 9 and max_rows is not None:
-        return _record_table(frame, title, digits, min(max_rows, 6))
+        return _record_table(frame, title, digits, min(max_rows, 4))
     table = Table(title=title, header_style="bold", show_lines=False)
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])

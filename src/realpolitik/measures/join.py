@@ -4,8 +4,8 @@ Two primitives serve every ``add_*`` step:
 
 * :func:`gather_state_year` looks up (ccode, year) rows of a state-year table through a dense
   index (COW codes < 1000 × years), so a 2-million-row dyad frame takes two array gathers.
-* :func:`gather_pair_year` looks up (ccode1, ccode2, year) rows through a sorted int64 key and
-  ``searchsorted``.
+* :class:`DensePairYearIndex` looks up (ccode1, ccode2, year) rows of a dyad-year table through
+  a dense (state × state × year) array.
 
 Rows not found get NA (NaN for floats, ``<NA>`` for nullable integers); callers decide where
 "not found" means 0 instead (e.g. ATOP inside its coverage).
@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from realpolitik.errors import InputError
 
 _MAX_CCODE = 1000
 
@@ -85,26 +87,47 @@ def gather_state_year(
     return {c: take(table[c], rows) for c in columns}
 
 
-def pair_keys(c1: np.ndarray, c2: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """Sortable int64 key of a directed dyad-year."""
-    return (
-        np.asarray(c1, dtype=np.int64) * _MAX_CCODE + np.asarray(c2, dtype=np.int64)
-    ) * 4096 + np.asarray(year, dtype=np.int64)
+class DensePairYearIndex:
+    """Dense (ccode1, ccode2, year) → row of a dyad-year table, for million-row gathers.
 
+    A lookup costs a few array operations over the query (no sort, no search): the table's
+    state codes are numbered ``0..n-1`` and rows stored in an ``n × n × years`` int32 array.
+    Sized for tables over a few hundred states and two centuries (a few tens of MB at most).
+    With ``symmetric=True`` every row is also filed under (ccode2, ccode1, year), so a
+    non-directed table (``ccode1 < ccode2``) answers queries in either order. Keys must be
+    unique (a later duplicate overwrites an earlier one).
+    """
 
-class PairYearIndex:
-    """Sorted (ccode1, ccode2, year) key → row index of a dyad-year table."""
-
-    def __init__(self, c1: np.ndarray, c2: np.ndarray, year: np.ndarray) -> None:
-        keys = pair_keys(c1, c2, year)
-        self.order = np.argsort(keys, kind="stable")
-        self.keys = keys[self.order]
+    def __init__(
+        self, c1: np.ndarray, c2: np.ndarray, year: np.ndarray, *, symmetric: bool = False
+    ) -> None:
+        c1 = np.asarray(c1, dtype=np.int64)
+        c2 = np.asarray(c2, dtype=np.int64)
+        year = np.asarray(year, dtype=np.int64)
+        codes = np.union1d(c1, c2)
+        self.pos = np.full(_MAX_CCODE, -1, dtype=np.int64)
+        self.pos[codes] = np.arange(len(codes))
+        self.n = len(codes)
+        self.y0 = int(year.min()) if len(year) else 0
+        self.ny = int(year.max()) - self.y0 + 1 if len(year) else 0
+        self.lut = np.full(self.n * self.n * max(self.ny, 0), -1, dtype=np.int32)
+        rows = np.arange(len(c1), dtype=np.int32)
+        p1, p2, y = self.pos[c1], self.pos[c2], year - self.y0
+        self.lut[(p1 * self.n + p2) * self.ny + y] = rows
+        if symmetric:
+            self.lut[(p2 * self.n + p1) * self.ny + y] = rows
 
     def rows(self, c1: np.ndarray, c2: np.ndarray, year: np.ndarray) -> np.ndarray:
-        q = pair_keys(c1, c2, year)
-        if len(self.keys) == 0:
-            return np.full(len(q), -1, dtype=np.int64)
-        pos = np.searchsorted(self.keys, q)
-        pos_c = np.minimum(pos, len(self.keys) - 1)
-        found = self.keys[pos_c] == q
-        return np.where(found, self.order[pos_c], -1)
+        """Row of each (ccode1, ccode2, year), -1 where the table has none."""
+        c1 = np.asarray(c1)
+        c2 = np.asarray(c2)
+        if len(c1) == 0 or self.ny == 0:
+            return np.full(len(c1), -1, dtype=np.int32)
+        if min(c1.min(), c2.min()) < 0 or max(c1.max(), c2.max()) >= _MAX_CCODE:
+            raise InputError("state codes must be COW codes between 0 and 999")
+        p1 = self.pos[c1]
+        p2 = self.pos[c2]
+        y = np.asarray(year, dtype=np.int64) - self.y0
+        ok = (p1 >= 0) & (p2 >= 0) & (y >= 0) & (y < self.ny)
+        flat = np.where(ok, (p1 * self.n + p2) * self.ny + y, 0)
+        return np.where(ok, self.lut[flat], -1)

@@ -18,19 +18,21 @@ from realpolitik.errors import InputError
 # short name -> (module, function, one-line description)
 STEPS: dict[str, tuple[str, str, str]] = {
     "capabilities": ("capabilities", "add_capabilities", "COW NMC v7.0 components and CINC"),
-    "alliances": ("alliances", "add_alliances", "ATOP v5.1 obligations (pairs)"),
-    "power": ("power", "add_power", "power index (CINC by default)"),
-    "ideal_points": ("unvotes", "add_un_ideal_points", "UNGA ideal points"),
+    "power": ("power", "add_power", "power index (CINC; see `realpolitik power --index`)"),
+    "major_power": ("status", "add_major_power", "COW major-power status"),
+    "maoz_power": ("status", "add_maoz_power", "Maoz regional/global power status"),
+    "democracy": ("status", "add_democracy", "polity2, V-Dem polyarchy, extended UDS"),
+    "polity": ("status", "add_polity", "Polity5 polity2 and executive constraints"),
+    "milex": ("status", "add_milex_sipri", "SIPRI military expenditure, 2022 US$ m, NA never 0"),
+    "gdp": ("status", "add_gdp", "GDP (Fariss et al.) and GDP per capita (Maddison)"),
+    "ideal_points": ("unvotes", "add_un_ideal_points", "UNGA ideal points (1946-2024)"),
+    "alliances": ("alliances", "add_alliances", "ATOP v5.1 obligations (pairs, 1815-2018)"),
     "un_distance": ("unvotes", "add_un_distance", "UNGA ideal-point distance (pairs)"),
-    "un_agreement": ("unvotes", "add_un_agreement", "UNGA vote agreement (pairs)"),
-    "rivalry": ("rivalry", "add_rivalry", "strategic rivalry, Thompson et al. (pairs)"),
-    "contiguity": ("geography", "add_contiguity", "COW direct contiguity (pairs)"),
+    "un_agreement": ("unvotes", "add_un_agreement", "UNGA vote agreement (pairs, 1946-2019)"),
+    "rivalry": ("rivalry", "add_rivalry", "strategic rivalry, Thompson et al. (pairs, to 2020)"),
+    "contiguity": ("geography", "add_contiguity", "COW direct contiguity (pairs, to 2016)"),
     "distance": ("geography", "add_distance", "capital-to-capital distance, km (pairs)"),
     "disputes": ("disputes", "add_disputes", "militarized interstate disputes, GML (pairs)"),
-    "major_power": ("status", "add_major_power", "COW major-power status"),
-    "democracy": ("status", "add_democracy", "polity2, V-Dem polyarchy, extended UDS"),
-    "milex": ("status", "add_milex_sipri", "SIPRI military expenditure"),
-    "gdp": ("status", "add_gdp", "GDP and GDP per capita"),
 }
 
 

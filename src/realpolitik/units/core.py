@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from realpolitik._arrays import spell_years
 from realpolitik.data import loaders
 from realpolitik.data.provenance import stamp
 from realpolitik.data.states import State, resolve_state, resolve_states
@@ -107,12 +108,8 @@ def membership_years(years: YearsArg = None) -> pd.DataFrame:
     sp = loaders.states()
     start = sp["start"].to_numpy("datetime64[D]")
     end = sp["end"].to_numpy("datetime64[D]")
-    y0 = np.maximum(sp["styear"].to_numpy(np.int32), lo)
-    y1 = np.minimum(sp["endyear"].to_numpy(np.int32), hi)
-    n = np.clip(y1 - y0 + 1, 0, None)
-    idx = np.repeat(np.arange(len(sp)), n)
-    offs = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-    year = y0[idx] + offs
+    idx, year = spell_years(np.maximum(sp["styear"].to_numpy(np.int32), lo),
+                            np.minimum(sp["endyear"].to_numpy(np.int32), hi))
     jan1 = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     dec31 = (year - 1969).astype("datetime64[Y]").astype("datetime64[D]") - np.timedelta64(1, "D")
     out = pd.DataFrame(
