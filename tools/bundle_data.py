@@ -111,10 +111,11 @@ def main() -> None:
         dest = OUT / f"{key}.parquet"
         pq.write_table(table, dest, compression="zstd", compression_level=19)
         years: list[int] = []
-        for col in ("year", "styear", "start"):
-            if col in table.column_names:
-                arr = table.column(col)
-                years = [int(pc.min(arr).as_py()), int(pc.max(arr).as_py())]
+        for first, last in (("year", "year"), ("styear", "endyear"), ("start", "end"),
+                            ("styear", "styear")):
+            if first in table.column_names and last in table.column_names:
+                years = [int(pc.min(table.column(first)).as_py()),
+                         int(pc.max(table.column(last)).as_py())]
                 break
         manifest[key] = {
             "file": dest.name,

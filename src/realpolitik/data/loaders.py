@@ -280,10 +280,12 @@ def un_votes() -> pd.DataFrame:
 
     Columns ``rcid, year, ccode, country, country_code, vote`` (yes/abstain/no) and ``vote_code``
     (1 yes, 2 abstain, 3 no). The source's caveats are applied: Namibia's ISO-2 code ``"NA"`` is
-    text, not missing; the Soviet seat ("Russia" from 1946) is COW 365; China's seat before
-    1971-10-25, recorded as "Taiwan", is mapped to the Republic of China (713), the People's
-    Republic (710) votes from 1971; rows without a code (Yemen Arab Republic, Zanzibar, Federal
-    Republic of Germany) are mapped by name.
+    text, not missing; the Soviet seat ("Russia" from 1946) is COW 365; China's seat, recorded
+    as "Taiwan" until 1971-10-25, is COW 710 up to 1949 (the Republic of China *was* COW's China
+    until 713 starts on 1949-12-08) and 713 from 1950; the People's Republic (710) votes from
+    1971-11. Rows without a code (Yemen Arab Republic, Zanzibar, Federal Republic of Germany) are
+    mapped by name. Votes of seats outside COW membership (the Byelorussian and Ukrainian SSRs,
+    369/370) are kept: filter with the unit builders if needed.
     """
     raw = check_schema(
         read_bundled("un_votes"), "un_votes",
@@ -340,6 +342,15 @@ def maddison() -> pd.DataFrame:
     df["gdp"] = df["gdppc"] * df["pop"] * 1000.0
     return df[["ccode", "year", "iso3", "gdppc", "pop", "gdp"]].sort_values(
         ["ccode", "year"]).reset_index(drop=True)
+
+
+@_cached
+def maddison_countries() -> pd.DataFrame:
+    """Maddison Project 2023 country list: ``iso3, country, region``."""
+    return check_schema(
+        read_bundled("maddison_countries"), "maddison_countries",
+        {"ISO": "str", "country": "str", "region": "str"}, key=("ISO",),
+    ).rename(columns={"ISO": "iso3"})
 
 
 @_cached
@@ -520,7 +531,18 @@ def _mid_ddy(key: str, prefix: str) -> pd.DataFrame:
     df = _na_codes(df, codes, (-9,))
     for c in codes:
         df[c] = df[c].astype("Int32")
-    return df
+    return _fix_stmon(df)
+
+
+def _fix_stmon(df: pd.DataFrame) -> pd.DataFrame:
+    """GML codes MID #1272 (Poland–Lithuania/Latvia) with start month 13; its participant file
+    gives 1918-11-13, so the month is 11. Any other month outside 1–12 becomes NA."""
+    if "stmon" not in df.columns:
+        return df
+    out = df.copy()
+    out.loc[(out["dispnum"] == 1272) & (out["stmon"] == 13), "stmon"] = 11
+    out["stmon"] = out["stmon"].where(out["stmon"].between(1, 12))
+    return out
 
 
 @_cached
@@ -537,12 +559,25 @@ def mid_disputes(source: Literal["gml", "cow"] = "gml") -> pd.DataFrame:
     """Dispute-level MID table (start year/month, outcome, hostility, fatality…); -9 → NA."""
     if source not in ("gml", "cow"):
         raise InputError(f"unknown MID source {source!r}", "use 'gml' or 'cow'")
-    key = f"{source}_mid_disps"
+    return _mid_disps_gml() if source == "gml" else _mid_disps_cow()
+
+
+@_cached
+def _mid_disps_gml() -> pd.DataFrame:
+    return _mid_disps("gml_mid_disps")
+
+
+@_cached
+def _mid_disps_cow() -> pd.DataFrame:
+    return _mid_disps("cow_mid_disps")
+
+
+def _mid_disps(key: str) -> pd.DataFrame:
     df = check_schema(read_bundled(key), key, {"dispnum": "int32", "styear": "int16"},
                       key=("dispnum",))
     codes = [c for c in df.columns if c not in ("dispnum", "styear")]
     df = _na_codes(df, codes, (-9,))
-    return df
+    return _fix_stmon(df)
 
 
 # --------------------------------------------------------------------------------------------
@@ -585,39 +620,65 @@ def archigos() -> pd.DataFrame:
     return df
 
 
+#: Polity5 state codes that differ from COW's: Polity code -> (COW code, first year, last year).
+#: Where a recoded row and a row that already had the COW code fall in the same year (1922
+#: Russia/USSR, 1861 Sardinia/Italy, 1976 North Vietnam/Vietnam, 1993 Ethiopia, Serbia 1921–1991)
+#: the row that already had the COW code is kept. Polity's 89 (United Provinces of Central
+#: America), 99 (Gran Colombia) and 564 (Orange Free State) have no COW state and are dropped.
+POLITY_TO_COW: dict[int, tuple[int, int, int]] = {
+    364: (365, 1922, 1991),  # USSR
+    324: (325, 1800, 1861),  # Sardinia -> COW 325 (Italy; Sardinia before 1861)
+    342: (345, 1800, 2024),  # Serbia (COW 345 = Serbia / Yugoslavia / Serbia)
+    348: (341, 2006, 2024),  # Montenegro
+    525: (626, 2011, 2024),  # South Sudan (COW 626)
+    626: (625, 2011, 2024),  # "Sudan-North" (COW 625 Sudan) — note the swap with 525
+    529: (530, 1993, 2024),  # Ethiopia after Eritrea's secession
+    769: (770, 1947, 1971),  # Pakistan before Bangladesh's secession
+    818: (816, 1976, 2024),  # unified Vietnam
+}
+_POLITY_NO_COW = (89, 99, 564)
+
+
 @_cached
 def polity5() -> pd.DataFrame:
     """Polity5 (p5v2018) subset ``ccode, year, polity2, xconst, polity, democ, autoc, durable``.
 
-    Polity's code 364 (USSR, 1922–1991) is recoded to COW 365; the special codes -66, -77, -88
-    (interruption, interregnum, transition) in ``xconst``, ``polity``, ``democ``, ``autoc`` are NA
-    (``polity2`` already interpolates them). Covers to 2018 (USA to 2020).
+    Polity's own state codes are recoded to COW codes (:data:`POLITY_TO_COW`: the USSR 364 → 365,
+    Pakistan 769 → 770, Vietnam 818 → 816, Ethiopia 529 → 530, Sudan 626 → 625 and South Sudan
+    525 → 626, Serbia 342 → 345, Montenegro 348 → 341, Sardinia 324 → 325); ``polity_code`` keeps
+    the original. The special codes -66, -77, -88 (interruption, interregnum, transition) in
+    ``xconst``, ``polity``, ``democ``, ``autoc`` are NA (``polity2`` already interpolates them).
+    Covers to 2018 (USA to 2020).
     """
     df = check_schema(
         read_bundled("polity5"), "polity5",
         {"ccode": "int16", "year": "int16", "polity2": "Float64", "xconst": "Float64",
          "polity": "Float64", "democ": "Float64", "autoc": "Float64", "durable": "Float64"},
     )
-    # The USSR (Polity 364) was founded on 1922-12-30: in 1922 Polity has both a 364 and a 365
-    # row; the year belongs to the 365 (Russia) row, as in COW.
-    df = df[~((df["ccode"] == 364) & (df["year"] == 1922))].copy()
-    df.loc[df["ccode"] == 364, "ccode"] = 365
+    df = df[~df["ccode"].isin(_POLITY_NO_COW)].copy()
+    df["polity_code"] = df["ccode"]
+    code = df["ccode"].to_numpy().copy()
+    year = df["year"].to_numpy()
+    for pol, (cow, y0, y1) in POLITY_TO_COW.items():
+        code[(df["polity_code"].to_numpy() == pol) & (year >= y0) & (year <= y1)] = cow
+    df["ccode"] = code.astype("int16")
+    df["recoded"] = df["ccode"] != df["polity_code"]
+    df = df.sort_values(["ccode", "year", "recoded"]).drop_duplicates(["ccode", "year"])
     df = _na_codes(df, ["xconst", "polity", "democ", "autoc"], (-66, -77, -88))
-    dup = df.duplicated(["ccode", "year"], keep=False)
-    if dup.any():
-        examples = df.loc[dup, ["ccode", "year"]].head(3).to_dict("records")
-        raise DataIntegrityError(f"polity5: duplicate state-years {examples}")
-    return df[["ccode", "year", "polity2", "xconst", "polity", "democ", "autoc", "durable"]
-              ].reset_index(drop=True)
+    return df[["ccode", "year", "polity_code", "polity2", "xconst", "polity", "democ", "autoc",
+               "durable"]].reset_index(drop=True)
 
 
 @_cached
 def democracy() -> pd.DataFrame:
     """Democracy scores for COW state-years 1816–2025 (isard ``cw_democracy``).
 
-    ``euds``/``aeuds`` (extended UDS), ``polity2`` (Polity5), ``v2x_polyarchy`` (V-Dem). Russia's
-    polity2 for 1923–1991, missing in the source because Polity codes the USSR as 364, is filled
-    from Polity5's 364 rows.
+    ``euds``/``aeuds`` (extended UDS), ``polity2`` (Polity5), ``v2x_polyarchy`` (V-Dem).
+    isard merged Polity5 on Polity's own state codes, which leaves Russia 1923–1991, Pakistan
+    1947–1971, Vietnam from 1976 and Ethiopia from 1993 without polity2 and gives South Sudan
+    (COW 626) the values of Polity's "Sudan-North" (626) while Sudan (625) has none after 2011.
+    ``polity2`` is therefore taken from :func:`polity5` (COW-recoded) wherever Polity covers the
+    state-year; ``polity2_source`` says which rows changed (``"polity5"`` vs ``"isard"``).
     """
     df = check_schema(
         read_bundled("democracy"), "democracy",
@@ -626,9 +687,13 @@ def democracy() -> pd.DataFrame:
         key=("ccode", "year"),
     )
     p = polity5()
-    ussr = p[(p["ccode"] == 365) & p["year"].between(1922, 1991)].set_index("year")["polity2"]
-    rus = (df["ccode"] == 365) & df["polity2"].isna() & df["year"].isin(ussr.index)
-    df.loc[rus, "polity2"] = df.loc[rus, "year"].map(ussr).astype("float64")
+    key = df.set_index(["ccode", "year"]).index
+    pol = p.set_index(["ccode", "year"])["polity2"].astype("float64")
+    from_polity = pol.reindex(key).to_numpy()
+    covered = ~np.isnan(from_polity)
+    changed = covered & ~np.isclose(from_polity, df["polity2"].to_numpy(), equal_nan=True)
+    df["polity2"] = np.where(covered, from_polity, df["polity2"].to_numpy())
+    df["polity2_source"] = np.where(changed, "polity5", "isard")
     return df
 
 
@@ -650,6 +715,8 @@ LOADERS: dict[str, Callable[[], pd.DataFrame]] = {
     "trade_ndy": trade_ndy, "contdir": contdir, "capitals": capitals, "mindist": mindist,
     "gml_mid_ddy": _mid_ddy_gml, "cow_mid_ddy": _mid_ddy_cow, "archigos": archigos,
     "democracy": democracy, "polity5": polity5, "maoz_powers": maoz_powers,
+    "gml_mid_disps": _mid_disps_gml, "cow_mid_disps": _mid_disps_cow,
+    "maddison_countries": maddison_countries,
 }
 
 

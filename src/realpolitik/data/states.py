@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from realpolitik.data import loaders
@@ -53,6 +54,9 @@ class State:
 
     def __str__(self) -> str:
         return f"{self.abb} ({self.ccode}, {self.name})"
+
+
+_DIGITS = re.compile(r"[0-9]+\Z")
 
 
 def _norm(text: str) -> str:
@@ -127,7 +131,7 @@ def _suggest(query: str) -> list[str]:
     return seen[:4]
 
 
-def resolve_state(query: str | int | State, year: int | None = None) -> State:
+def resolve_state(query: str | int | np.integer | State, year: int | None = None) -> State:
     """Resolve a user's name or code of a state to a :class:`State`.
 
     Parameters
@@ -157,13 +161,13 @@ def resolve_state(query: str | int | State, year: int | None = None) -> State:
     return state
 
 
-def _lookup(query: str | int) -> State:
+def _lookup(query: str | int | np.integer) -> State:
     idx = _index()
-    if isinstance(query, bool):
+    if isinstance(query, (bool, np.bool_)):
         raise UnknownStateError(query, [])
-    if isinstance(query, int):
-        if query in idx.states:
-            return idx.states[query]
+    if isinstance(query, (int, np.integer)):
+        if int(query) in idx.states:
+            return idx.states[int(query)]
         raise UnknownStateError(query, [])
     if not isinstance(query, str):
         raise InputError(f"a state must be a name or a COW code, not {type(query).__name__}")
@@ -174,12 +178,12 @@ def _lookup(query: str | int) -> State:
     if lower.startswith(("cow:", "iso:")):
         scheme, code = lower[:3], text[4:].strip().upper()
         table = idx.cow_abb if scheme == "cow" else idx.iso
-        if code.isdigit() and scheme == "cow":
+        if _DIGITS.match(code) and scheme == "cow":
             return _lookup(int(code))
         if code in table:
             return idx.states[table[code]]
         raise UnknownStateError(query, _suggest(code))
-    if text.isdigit():
+    if _DIGITS.match(text):
         return _lookup(int(text))
     up = text.upper()
     if up in idx.cow_abb:

@@ -8,7 +8,9 @@ state-year frames. :mod:`realpolitik.measures.registry` names them for ``--with`
 from realpolitik.measures.alliances import add_alliances
 from realpolitik.measures.capabilities import add_capabilities
 from realpolitik.measures.disputes import add_disputes
+from realpolitik.measures.gap import power_gap, power_gap_spread
 from realpolitik.measures.geography import add_contiguity, add_distance
+from realpolitik.measures.power import add_power, cinc_table, power, power_table
 from realpolitik.measures.rivalry import add_rivalry
 from realpolitik.measures.status import (
     add_democracy,
@@ -37,9 +39,15 @@ __all__ = [
     "add_maoz_power",
     "add_milex_sipri",
     "add_polity",
+    "add_power",
     "add_rivalry",
     "add_un_agreement",
     "add_un_distance",
     "add_un_ideal_points",
+    "cinc_table",
+    "power",
+    "power_gap",
+    "power_gap_spread",
+    "power_table",
     "un_agreement_table",
 ]
