@@ -80,6 +80,9 @@ def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
     tmp = Path(tmp_name)
     try:
         writer(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal permissions
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
