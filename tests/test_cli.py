@@ -34,6 +34,13 @@ def test_power_cinc_2016_matches_published(capsys: pytest.CaptureFixture[str]) -
                                                 if t.startswith("0.")]
 
 
+def test_power_columns_follow_the_order_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "power", "CHN", "RUS", "USA")
+    assert code == 0
+    header = next(ln for ln in out.splitlines() if "year" in ln)
+    assert header.replace("┃", " ").split() == ["year", "CHN", "RUS", "USA"]
+
+
 def test_power_json_carries_provenance(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "power", "china", "710", "--from", "2000", "--to", "2001",
                        "--format", "json")
@@ -95,6 +102,14 @@ def test_units_triad_csv_sidecar(tmp_path: Path, capsys: pytest.CaptureFixture[s
         ["units", "dyad-years", "--from", "2000", "--to", "2000", "-o", "/nonexistent/x.csv"],
         ["units", "dyad-years", "--from", "2000", "--to", "2000", "-o", "x.xlsx"],
         ["data", "cite", "nmcc"],
+        ["data", "sources", "--format", "xml"],
+        ["data", "states", "--format", "parquet"],
+        ["data", "measures", "extra"],
+        ["units", "state-years", "--states", "Atlantis", "--from", "2000", "--to", "2000"],
+        ["units", "dyad-years", "--from", "2000", "--to", "2000", "--format", "table", "-o",
+         "x.csv"],
+        ["power", "CHN", "--from", "2000", "--to", "2001", "--plot", "figure.gif"],
+        ["gap", "CHN", "RUS", "--index", "vibes"],
         ["data", "states", "--year", "1700"],
         ["nonsense-command"],
     ],

@@ -167,12 +167,17 @@ def power(
 
     Example: realpolitik power CHN RUS USA --from 1990 --to 2022 --index cinc
     """
+    from realpolitik.interfaces.figures import check_figure_path
     from realpolitik.measures.power import power as power_fn
 
+    check_figure_path(plot)
     frame = power_fn(states, years=_years(from_, to), index=index)
     wide = frame.pivot(index="year", columns="stateabb", values="power").reset_index()
     wide.columns.name = None
-    wide = wide[["year", *[s for s in frame["stateabb"].drop_duplicates()]]]
+    from realpolitik.data import resolve_states
+
+    named = [s.abb for s in resolve_states(states)]
+    wide = wide[["year", *[abb for abb in named if abb in wide.columns]]]
     _emit(frame, fmt, output, title=f"Power ({index})", display=wide)
     if plot is not None:
         from realpolitik.interfaces.figures import line_figure
@@ -200,7 +205,9 @@ def gap(
     Example: realpolitik gap CHN RUS --base 2008
     """
     import realpolitik.measures.gap as gap_mod
+    from realpolitik.interfaces.figures import check_figure_path
 
+    check_figure_path(plot)
     years = _years(from_, to)
     if index == "all":
         tidy, wide = gap_mod.power_gap_spread(a, b, base=base, years=years)

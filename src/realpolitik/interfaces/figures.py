@@ -23,6 +23,15 @@ def _check(path: Path) -> str:
     return ext
 
 
+def check_figure_path(path: Path | None) -> None:
+    """Fail early (before any work) on a figure path we cannot draw to."""
+    if path is not None:
+        _check(path)
+        if not (path.parent if str(path.parent) else Path(".")).is_dir():
+            raise InputError(f"folder {str(path.parent)!r} does not exist",
+                             "create it first or choose another --plot path")
+
+
 def line_figure(
     frame: pd.DataFrame,
     x: str,
