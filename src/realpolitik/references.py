@@ -147,7 +147,7 @@ def cites(*works: str, kind: str = "model", name: str | None = None) -> Callable
     """
 
     def deco(obj: T) -> T:
-        label = name or getattr(obj, "__qualname__", repr(obj))
+        label = str(name or getattr(obj, "__qualname__", repr(obj)))
         doc = (getattr(obj, "__doc__", "") or "").strip().splitlines()
         register(label, kind, list(works), doc[0] if doc else "",
                  getattr(obj, "__module__", ""))
