@@ -284,3 +284,42 @@ def junk_strings() -> st.SearchStrategy[str]:
         st.text(max_size=24),
         st.text(alphabet=st.characters(codec="ascii"), max_size=12),
     ).filter(lambda s: not looks_like_state(s) or s in CURATED_JUNK)
+
+
+# ------------------------------------------------------------------------------------------
+# strategies: the alignment plane (realpolitik.models.plane)
+# ------------------------------------------------------------------------------------------
+def plane_coordinates(extremes: bool = True) -> st.SearchStrategy[float]:
+    """An Rg or Ar value: mostly in the plane's interesting range, with boundary-hugging
+    values and (if ``extremes``) huge, tiny and infinite floats."""
+    parts = [st.floats(-3.0, 3.0, allow_nan=False),
+             st.sampled_from([0.0, -0.0, 0.25, 0.6, 0.8, 0.4, -0.3, 0.295])]
+    if extremes:
+        parts.append(st.floats(allow_nan=False, allow_infinity=True))
+    return st.one_of(*parts)
+
+
+def plane_points(extremes: bool = True) -> st.SearchStrategy[tuple[float, float]]:
+    """A point (Rg, Ar) of the alignment plane."""
+    return st.tuples(plane_coordinates(extremes), plane_coordinates(extremes))
+
+
+@st.composite
+def region_map_dicts(draw: st.DrawFn) -> dict[str, object]:
+    """Keyword arguments of a valid region map (every constraint of RegionMap satisfied)."""
+    a_s = draw(st.floats(0.01, 1.0))
+    a_h = a_s + draw(st.floats(0.02, 1.0))
+    a_c = a_h + draw(st.floats(0.0, 1.0))
+    r_b0 = draw(st.floats(-0.5, 1.0))
+    return {
+        "kind": draw(st.sampled_from(["ordered-rules", "quadrant"])),
+        "a_S": a_s, "a_H": a_h, "a_C": a_c, "r_B0": r_b0,
+        "beta": draw(st.floats(0.0, 1.0)),
+        "r_P": draw(st.floats(-1.0, -0.01)),
+        "r_C": r_b0 - draw(st.floats(0.0, 1.0)),
+        "hysteresis": draw(st.floats(0.0, 0.3)),
+        "front_asymmetry": draw(st.booleans()),
+        "front_gap": draw(st.floats(0.0, 1.0)),
+        "offense_shift": draw(st.floats(-0.5, (a_h - a_s) * 0.9)),
+        "temperature": draw(st.floats(0.005, 0.5)),
+    }
