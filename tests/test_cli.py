@@ -149,3 +149,67 @@ def test_console_script_entry_point() -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("error: unknown state 'Atlantis'")
     assert "Traceback" not in proc.stderr
+
+
+# --- the tandem model's commands ----------------------------------------------------------------
+def test_classify_json_matches_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "classify", "--rg", "0.1", "--ar", "0.4", "--rg", "0.0", "--ar",
+                       "0.0", "--rg", "-0.1", "--ar", "0.9", "--soft", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert [r["label"] for r in rows] == ["soft_balancing", "hedging", "chain_ganging"]
+    for r in rows:
+        assert abs(sum(v for k, v in r.items() if k.startswith("p_")) - 1) < 1e-9
+
+
+def test_plane_trajectory_and_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_file, fig = tmp_path / "plane.csv", tmp_path / "plane.png"
+    code, _, err = run(capsys, "plane", "CHN", "RUS", "USA", "--from", "1992", "--to", "2022",
+                       "--base", "2008", "-o", str(out_file), "--plot", str(fig))
+    assert code == 0, err
+    frame = pd.read_csv(out_file)
+    assert len(frame) == 31
+    origin = frame[frame["year"] == 2008].iloc[0]
+    assert (origin["rg"], origin["ar"], origin["label"]) == (0.0, 0.0, "hedging")
+    assert fig.stat().st_size > 20_000 and fig.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_leeway_and_strategy_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "leeway", "CHN", "RUS", "USA", "--year", "2020", "--format",
+                       "json")
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    totals = {r["stateabb"]: r for r in rows if r["component"] == "total"}
+    assert set(totals) == {"CHN", "RUS"}
+    for r in totals.values():  # the macro level is Pareto: both gain from the surplus
+        assert r["macro_gain"] > 0
+    code, out, _ = run(capsys, "strategy", "CHN", "RUS", "USA", "--year", "2020", "--format",
+                       "json")
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert len(rows) == 12  # 3 actors x 4 domains
+    for domain in {r["domain"] for r in rows}:
+        assert abs(sum(r["F"] for r in rows if r["domain"] == domain) - 1) < 1e-9
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["classify", "--rg", "0.1"],
+        ["classify", "--rg", "0.1", "--ar", "nan"],
+        ["classify", "--rg", "0.1", "--ar", "0.2", "--map", "nonsense"],
+        ["classify", "--rg", "0.1", "--ar", "0.2", "--soft", "--temperature", "-1"],
+        ["plane", "CHN", "RUS", "Atlantis"],
+        ["plane", "CHN", "RUS", "USA", "--base", "1700"],
+        ["plane", "CHN", "RUS", "USA", "--plot", "x.bmp"],
+        ["leeway", "CHN", "RUS", "USA"],
+        ["leeway", "CHN", "RUS", "USA", "--year", "1700"],
+        ["strategy", "CHN", "RUS", "USA", "--year", "2020", "--stakes", "7"],
+        ["strategy", "CHN", "CHN", "USA", "--year", "2020"],
+    ],
+)
+def test_model_commands_bad_input(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2, (out, err)
+    lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), err

@@ -85,15 +85,21 @@ def _fmt(value: Any, digits: int) -> str:
 
 def _rich_table(frame: pd.DataFrame, title: str | None = None, digits: int = 4,
                 max_rows: int | None = None) -> Table:
-    if len(frame.columns) > 9 and max_rows is not None:
-        return _record_table(frame, title, digits, min(max_rows, 4))
-    table = Table(title=title, header_style="bold", show_lines=False)
-    for col in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
     rows = frame if max_rows is None else frame.head(max_rows)
-    for rec in rows.itertuples(index=False):
-        table.add_row(*[_fmt(v, digits) for v in rec])
+    cells = [[_fmt(v, digits) for v in rec] for rec in rows.itertuples(index=False)]
+    widths = [max([len(str(col))] + [len(r[i]) for r in cells]) for i, col in
+              enumerate(frame.columns)]
+    too_wide = sum(widths) + 3 * len(widths) + 1 > console.width
+    if (len(frame.columns) > 9 and max_rows is not None) or (too_wide and len(rows) <= 12):
+        return _record_table(frame, title, digits, min(len(rows), 4 if max_rows else 12))
+    table = Table(title=title, header_style="bold", show_lines=False)
+    for i, col in enumerate(frame.columns):
+        numeric = pd.api.types.is_numeric_dtype(frame[col])
+        cell_width = max([len(r[i]) for r in cells], default=1)
+        table.add_column(str(col), justify="right" if numeric else "left", no_wrap=True,
+                         min_width=cell_width, overflow="ellipsis")
+    for row in cells:
+        table.add_row(*row)
     if max_rows is not None and len(frame) > max_rows:
         table.caption = f"first {max_rows} of {len(frame):,d} rows; use --output to get them all"
     return table
@@ -108,8 +114,9 @@ def _record_table(frame: pd.DataFrame, title: str | None, digits: int, n: int) -
         table.add_column(f"row {i + 1}", justify="right")
     for col in frame.columns:
         table.add_row(str(col), *[_fmt(v, digits) for v in head[col].tolist()])
-    table.caption = (f"{len(frame):,d} rows × {len(frame.columns)} columns; first {len(head)} "
-                     "shown; use --output FILE to get them all")
+    if len(frame) > len(head):
+        table.caption = (f"{len(frame):,d} rows × {len(frame.columns)} columns; first "
+                         f"{len(head)} shown; use --output FILE to get them all")
     return table
 
 
@@ -225,6 +232,154 @@ def gap(
         line_figure(frame, "year", col, group, plot, f"Power gap Rg ({a} vs {b})", "Rg",
                     hline=0.0, vline=frame.attrs.get("base", base))
         err_console.print(f"drew {plot}")
+
+
+# ----------------------------------------------------------------------------------------------
+MapOpt = Annotated[str, typer.Option("--map", help="Region map: default or quadrant.")]
+
+
+@app.command()
+def plane(
+    a: Annotated[str, typer.Argument(help="Partner A, e.g. CHN.")],
+    b: Annotated[str, typer.Argument(help="Partner B, e.g. RUS.")],
+    c: Annotated[str, typer.Argument(help="Adversary C, e.g. USA (several: USA,JPN).")],
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    base: Annotated[int | None, typer.Option("--base", "-b", help="Reference year t0, the "
+                                             "origin (default: latest year with data).")] = None,
+    index: Annotated[str, typer.Option("--index", "-i", help="Power index for Rg and the "
+                                       "threat's power component.")] = "cinc",
+    region_map: MapOpt = "default",
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    plot: PlotOpt = None,
+) -> None:
+    """The triad's yearly path on the alignment plane (Rg, Ar), classified (figure 2).
+
+    Example: realpolitik plane CHN RUS USA --from 1992 --to 2022 --base 2008 --plot plane.png
+    """
+    from realpolitik.interfaces.figures import check_figure_path
+    from realpolitik.measures.trajectory import trajectory
+    from realpolitik.models import plane as plane_model
+
+    check_figure_path(plot)
+    adversary: str | list[str] = [x.strip() for x in c.split(",")] if "," in c else c
+    frame = trajectory(a, b, adversary, years=_years(from_, to), base=base, index=index,
+                       region_map=plane_model.get_map(region_map))
+    shown_base = frame.attrs.get("base", base)
+    display = frame[["year", "rg", "ar", "ar_A", "ar_B", "label", "p_label"]]
+    _emit(frame, fmt, output, display=display,
+          title=f"Alignment plane: {a}–{b} vs {c} (base {shown_base}, {index})")
+    if plot is not None:
+        from realpolitik.interfaces.figures import plane_figure
+
+        box = plane_model.plot_box(frame["rg"].to_numpy(), frame["ar"].to_numpy())
+        plane_figure(frame, plane_model.region_polygons(plane_model.get_map(region_map), *box),
+                     plane_model.region_anchors(plane_model.get_map(region_map), *box), box,
+                     plot, f"{a}–{b} against {c}: alignment plane (base {shown_base})")
+        err_console.print(f"drew {plot}")
+
+
+@app.command()
+def classify(
+    rg: Annotated[list[float], typer.Option("--rg", help="Power gap Rg (repeat for several "
+                                            "points).")],
+    ar: Annotated[list[float], typer.Option("--ar", help="Adversary's response Ar (as many as "
+                                            "--rg).")],
+    soft: Annotated[bool, typer.Option("--soft", help="Also print the probability of each "
+                                       "label.")] = False,
+    region_map: MapOpt = "default",
+    temperature: Annotated[float | None, typer.Option("--temperature", "-t", help="Soft "
+                           "classifier temperature (default: the map's).")] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Classify points of the alignment plane. Example: realpolitik classify --rg 0.1 --ar 0.4
+    --soft"""
+    from realpolitik.models import plane as plane_model
+
+    if len(rg) != len(ar):
+        raise InputError(f"{len(rg)} --rg value(s) but {len(ar)} --ar value(s)",
+                         "give one --ar for each --rg")
+    frame = plane_model.classify_table(rg, ar, plane_model.get_map(region_map),
+                                       temperature=temperature, soft=soft)
+    _emit(frame, fmt, output, title="Alignment plane: classification")
+
+
+@app.command()
+def leeway(
+    a: Annotated[str, typer.Argument(help="Partner A.")],
+    b: Annotated[str, typer.Argument(help="Partner B.")],
+    c: Annotated[str, typer.Argument(help="Adversary C.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Year of the data.")],
+    index: Annotated[str, typer.Option("--index", "-i", help="Power index.")] = "cinc",
+    ar: Annotated[float | None, typer.Option("--ar", help="Adversary pressure Ar (default 0, "
+                                             "today's level).")] = None,
+    regions: Annotated[bool, typer.Option("--regions", help="Show every region, not only the "
+                                          "totals.")] = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    plot: PlotOpt = None,
+) -> None:
+    """The two-level leeway game for a tandem in a year (figure 1).
+
+    Example: realpolitik leeway CHN RUS USA --year 2020 --plot leeway.png
+    """
+    from realpolitik.interfaces.figures import check_figure_path
+    from realpolitik.measures.leeway_inputs import leeway_consistency, leeway_table
+
+    check_figure_path(plot)
+    frame = leeway_table(a, b, c, year, index=index, ar=ar)
+    shown = frame if regions else frame[frame["component"].isin(["macro", "total"])]
+    cols = ["stateabb", "component", "standalone", "cooperative", "macro_gain",
+            "micro_transfer", "dissipation", "confrontation_cost", "net"]
+    _emit(frame, fmt, output, display=shown[cols],
+          title=f"Leeway of {a} and {b} against {c}, {year} ({index})")
+    if output is None and infer_format(fmt, None) == "table":
+        report = leeway_consistency(a, b, c, year, index=index, ar=ar)
+        rec = report.iloc[0]
+        console.print(f"plane: [bold]{rec['plane_label']}[/]   leeway game: "
+                      f"[bold]{rec['leeway_label']}[/]   "
+                      f"{'agree' if bool(rec['agree']) else 'DISAGREE'} — {rec['reason']}")
+    if plot is not None:
+        from realpolitik.interfaces.figures import leeway_figure
+
+        leeway_figure(frame[frame["component"] == "total"], plot,
+                      f"Leeway of {a} and {b} against {c}, {year}: alone (t) vs together (t′)")
+        err_console.print(f"drew {plot}")
+
+
+@app.command()
+def strategy(
+    a: Annotated[str, typer.Argument(help="Partner A.")],
+    b: Annotated[str, typer.Argument(help="Partner B.")],
+    c: Annotated[str, typer.Argument(help="Adversary C.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Year of the data.")],
+    index: Annotated[str, typer.Option("--index", "-i", help="How Beaufre's 'means' are "
+                                       "measured: military, forces, cinc, cline, haushofer.")
+                     ] = "military",
+    stakes: Annotated[float, typer.Option("--stakes", help="Stakes for the tandem, 0–1.")] = 0.75,
+    freedom: Annotated[float, typer.Option("--freedom", help="Freedom of action, 0–1.")] = 0.25,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Beaufre's S = k·F·Ψ·τ per actor and domain, the tandem's ratio and strategic pattern.
+
+    Example: realpolitik strategy CHN RUS USA --year 2020
+    """
+    from realpolitik.measures.strategy_inputs import strategy_table
+
+    frame = strategy_table(a, b, c, year, index=index, stakes=stakes, freedom=freedom)
+    cols = ["stateabb", "domain", "F", "psi", "tau", "k", "log_S", "tandem_ratio"]
+    _emit(frame, fmt, output, display=frame[cols],
+          title=f"Beaufre strategy: {a}+{b} vs {c}, {year}")
+    if output is None and infer_format(fmt, None) == "table":
+        info = frame.attrs.get("strategy", {})
+        ratio = info.get("tandem_ratio", {}).get("overall", float("nan"))
+        console.print(f"tandem ratio (S_A + S_B)/S_C overall: [bold]{_fmt(ratio, 3)}[/]; "
+                      f"means ratio ({info.get('means_index')}): "
+                      f"{_fmt(info.get('means_ratio'), 3)} → pattern: "
+                      f"[bold]{str(info.get('pattern', '')).replace('_', ' ')}[/]")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from realpolitik.data.states import State, resolve_state, resolve_states
 from realpolitik.errors import DataIntegrityError, InputError, RealpolitikError
 from realpolitik.measures._dispatch import actor_columns, assign
 from realpolitik.measures.join import StateYearIndex, take
+from realpolitik.references import cites
 
 #: Names accepted by ``index=``.
 INDICES: tuple[str, ...] = ("cinc", "cline", "haushofer")
@@ -386,6 +387,7 @@ def _cinc_cached() -> pd.DataFrame:
     return stamp(out, datasets=["nmc"], config={"index": "cinc"})
 
 
+@cites("singer1972", kind="power index", name="power.cinc")
 def cinc_table() -> pd.DataFrame:
     """CINC recomputed from the six NMC v7.0 components, every state-year 1816–2022.
 
@@ -467,6 +469,7 @@ def _cline_cached(extend: bool) -> pd.DataFrame:
         "expert": "default", "maddison_extension": extend})
 
 
+@cites("cline1977", kind="power index", name="power.cline")
 def cline_table(
     coefficients: pd.DataFrame | None = None,
     areas: pd.DataFrame | None = None,
@@ -798,6 +801,7 @@ def _haushofer_cached(extend: bool) -> pd.DataFrame:
         **p, "expert": "default", "maddison_extension": extend})
 
 
+@cites("haushofer1927", kind="power index", name="power.haushofer")
 def haushofer_table(
     weights: Mapping[str, float] | None = None,
     expert: pd.DataFrame | None = None,

@@ -139,7 +139,8 @@ def trajectory(
     -------
     DataFrame, one row per year: ``year, rg, ar, ar_A, ar_B, ar_level, label`` (categorical
     with the six labels, NA where unclassified), ``label_index`` (int8, −1 where
-    unclassified), ``p_hedging … p_buck_passing`` (the soft classifier; rows sum to 1, NA where
+    unclassified), ``p_label`` (the soft probability of the hard label), ``p_hedging …
+    p_buck_passing`` (the soft classifier; rows sum to 1, NA where
     unclassified), ``ar_partial`` (threat indicators missing inside available components) and
     ``reason`` (why a row is unclassified; empty otherwise). ``attrs``: provenance (data
     versions; configuration including the region map and the threat weights), ``base``,
@@ -184,6 +185,7 @@ def trajectory(
         "label": pd.Categorical(names, categories=list(LABELS)),
         "label_index": idx.astype(np.int8),
         **{col: probs[:, i] for i, col in enumerate(PROBABILITY_COLUMNS)},
+        "p_label": np.where(idx >= 0, probs[np.arange(len(idx)), np.maximum(idx, 0)], np.nan),
         "ar_partial": th["partial"].to_numpy(),
         "reason": np.where(idx == UNCLASSIFIED,
                            _reasons(rg, ar, np.broadcast_to(fronts_bad, rg.shape),

@@ -61,11 +61,14 @@ __all__ = [
     "classify_labels",
     "classify_path",
     "classify_soft",
+    "classify_table",
     "default_map",
     "get_map",
     "margin",
     "margins",
+    "plot_box",
     "quadrant_map",
+    "region_anchors",
     "region_map",
     "region_polygons",
     "region_raster",
@@ -78,6 +81,7 @@ UNCLASSIFIED = -1
 KINDS: tuple[str, ...] = ("ordered-rules", "quadrant")
 
 NanPolicy = Literal["raise", "unclassified"]
+
 #: Works the default map rests on: Walt (threat → balancing), Schweller (bandwagoning for
 #: profit), Christensen & Snyder (chain-ganging, buck-passing), Mearsheimer (buck-passing, hard
 #: balancing), Pape and Paul (soft balancing), Kuik (hedging).
@@ -873,8 +877,8 @@ def classify_path(rg: ArrayLike, ar: ArrayLike | None, region_map: MapLike = Non
     if not shape:
         raise InputError("classify_path needs at least one axis of years",
                          "pass arrays with years along `axis`")
-    ax = int(axis) + len(shape) if int(axis) < 0 else int(axis)
-    if isinstance(axis, bool) or not 0 <= ax < len(shape):
+    ax = axis + len(shape) if isinstance(axis, int) and axis < 0 else axis
+    if isinstance(axis, bool) or not isinstance(ax, int) or not 0 <= ax < len(shape):
         raise InputError(f"axis {axis} is out of range for inputs of shape {shape}",
                          "years run along axis=-1 by default")
     moved = (*(d for i, d in enumerate(shape) if i != ax), shape[ax])
@@ -1086,3 +1090,73 @@ def region_raster(region_map: MapLike = None,
 
 
 cites(*DEFAULT_SOURCES, kind="geometry", name="plane.region_polygons")(region_polygons)
+
+
+def _centroid(poly: NDArray[np.float64]) -> tuple[float, float]:
+    x, y = poly[:, 0], poly[:, 1]
+    cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+    a = cross.sum() / 2.0
+    if abs(a) < 1e-15:
+        return float(x.mean()), float(y.mean())
+    cx = float(((x + np.roll(x, -1)) * cross).sum() / (6.0 * a))
+    cy = float(((y + np.roll(y, -1)) * cross).sum() / (6.0 * a))
+    return cx, cy
+
+
+def region_anchors(region_map: MapLike = None,
+                   rg_range: tuple[float, float] = (-2.0, 2.0),
+                   ar_range: tuple[float, float] = (-1.0, 1.5)) -> dict[str, tuple[float, float]]:
+    """A point inside each label's region where a figure can write its name: the centroid of
+    the label's largest convex piece inside the box (labels absent from the box are left out).
+
+    >>> region_anchors(rg_range=(-1, 1), ar_range=(0, 0.25))["buck_passing"]
+    (-0.65, 0.125)
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for label, polys in region_polygons(region_map, rg_range, ar_range).items():
+        if polys:
+            biggest = max(polys, key=_area)
+            cx, cy = _centroid(biggest)
+            out[label] = (round(cx, 10), round(cy, 10))
+    return out
+
+
+def plot_box(rg: ArrayLike, ar: ArrayLike, *, pad_rg: float = 0.25, pad_ar: float = 0.15
+             ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A drawing box ((rg_min, rg_max), (ar_min, ar_max)) that holds the points (NaN ignored)
+    with a margin and always shows the default map's thresholds (Rg −1…1, Ar −0.5…1).
+
+    >>> plot_box([0.0, 0.5], [0.0, 0.2])
+    ((-1.0, 1.0), (-0.5, 1.0))
+    """
+    r = np.asarray(rg, dtype=float)
+    a = np.asarray(ar, dtype=float)
+    r = r[np.isfinite(r)]
+    a = a[np.isfinite(a)]
+    rlo = min(-1.0, float(r.min()) - pad_rg) if r.size else -1.0
+    rhi = max(1.0, float(r.max()) + pad_rg) if r.size else 1.0
+    alo = min(-0.5, float(a.min()) - pad_ar) if a.size else -0.5
+    ahi = max(1.0, float(a.max()) + pad_ar) if a.size else 1.0
+    return (rlo, rhi), (alo, ahi)
+
+
+def classify_table(rg: ArrayLike, ar: ArrayLike, region_map: MapLike = None, *,
+                   temperature: float | None = None, soft: bool = False) -> Any:
+    """Points of the plane with their hard label (and, with ``soft``, the probability of each
+    label) as a pandas DataFrame: ``rg, ar, label`` [, ``p_hedging`` … ``p_buck_passing``].
+
+    >>> classify_table([0.1], [0.4])["label"].tolist()
+    ['soft_balancing']
+    """
+    import pandas as pd
+
+    m = _resolve_map(region_map)
+    r = np.atleast_1d(np.asarray(rg, dtype=float))
+    a = np.atleast_1d(np.asarray(ar, dtype=float))
+    frame = pd.DataFrame({"rg": r, "ar": a, "label": classify_labels(r, a, m)})
+    if soft:
+        probs = classify_soft(r, a, m, temperature)
+        for i, lab in enumerate(LABELS):
+            frame[f"p_{lab}"] = probs[..., i]
+    frame.attrs["region_map"] = m.to_dict()
+    return frame
