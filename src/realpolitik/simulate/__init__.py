@@ -1,0 +1,1 @@
+"""Simulation: scenarios, the Monte Carlo engine, sensitivity analysis (DESIGN §5)."""

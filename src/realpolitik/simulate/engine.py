@@ -1,0 +1,385 @@
+"""The Monte Carlo engine: all trajectories of a scenario advance together, one year per step.
+
+State of each trajectory: log power of A, B, C; the adversary's response Ar (and its two fronts);
+the tandem's cohesion; per-region leeway of each partner. One step (year t−1 → t):
+
+1. x_i ← x_i + drift_i + volatility_i·ε_i (log power, i = A, B, C);
+2. T(t) = ln(P_A + P_B) − ln P_C − T(t0), the tandem's power relative to C since t0;
+   Ar(t) = ρ·Ar(t−1) + (1 − ρ)·g·T(t − lag) + policy(t) + s·ε  (``response`` mode) or
+   Ar(t) = policy(t) + s·ε (``path`` mode); fronts ar_A = f_A·Ar, ar_B = f_B·Ar;
+3. Rg(t) = (ln(P_A/P_B) − ln(P_A0/P_B0)) / ln 2; the alignment label from the plane
+   (:func:`realpolitik.models.plane.classify`, with hysteresis if the map has it);
+4. cohesion κ ← κ + rate·(target(label) − κ);
+5. the leeway game at (P_A, P_B, P_C, Ar) with the surplus scaled by κ/κ0
+   (:mod:`realpolitik.models.leeway`'s functions, so a deterministic run reproduces the model);
+6. Beaufre's ratio (Ψ_A P_A + Ψ_B P_B)/(Ψ_C P_C).
+
+**Seeds and chunks.** Trajectories are grouped in blocks of :data:`BLOCK`; block b draws all
+its random numbers from ``SeedSequence(seed, spawn_key=(b,))`` (the b-th child of the root
+seed). A chunk is any run of whole blocks. Every statistic is accumulated per block (counts as
+integers, sums per block) and combined in block order, so the result is identical, bit for bit,
+whatever the chunk size, the order in which chunks run, or the process that runs them.
+
+**Statistics.** Per year: the share of trajectories with each label; quantiles of Rg, Ar and
+the log Beaufre ratio from fixed-bin histograms (bin width :data:`BIN`, values beyond the range
+clamped to the edge bins); means of Rg, Ar, cohesion and of each partner's leeway per component
+(macro, each region, total); per label the probability of entering it by the horizon and the
+expected year of first entry.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from realpolitik.errors import InputError
+from realpolitik.models import leeway as lw
+from realpolitik.models.labels import LABELS
+from realpolitik.models.plane import classify, classify_path
+from realpolitik.simulate.resolve import Resolved
+from realpolitik.simulate.scenario import BLOCK
+
+LN2 = math.log(2.0)
+#: Histogram bin width for quantiles (Rg, Ar, log Beaufre ratio).
+BIN = 0.002
+#: Histogram ranges: values beyond are clamped to the edge bins.
+RANGES = {"rg": (-8.0, 8.0), "ar": (-6.0, 6.0), "beaufre": (-6.0, 6.0)}
+N_DRAWS = 4  # ε for A, B, C and the Ar shock
+
+
+@dataclass
+class Partial:
+    """Statistics of a run of blocks ``[block0, block1)``; combine with :func:`combine`."""
+
+    block0: int
+    block1: int
+    n: int
+    label_counts: np.ndarray  # (Y, 6) int64
+    hist: dict[str, np.ndarray]  # name -> (Y, bins) int64
+    sums: dict[str, np.ndarray]  # name -> (blocks, ...) float64 (per-block sums)
+    entry_counts: np.ndarray  # (6, Y) int64: trajectories first entering label k in year y
+    trajectories: dict[str, np.ndarray] | None = None
+
+
+def block_lengths(n: int) -> np.ndarray:
+    nb = -(-n // BLOCK)
+    lengths = np.full(nb, BLOCK, dtype=np.int64)
+    if n % BLOCK:
+        lengths[-1] = n % BLOCK
+    return lengths
+
+
+def chunk_draws(seed: int, lengths: np.ndarray, block0: int, block1: int,
+                steps: int) -> np.ndarray:
+    """The normals of blocks ``[block0, block1)``: shape (blocks, steps, N_DRAWS, BLOCK); a
+    short last block fills only the first entries of its slab."""
+    out = np.zeros((block1 - block0, steps, N_DRAWS, BLOCK))
+    for i, b in enumerate(range(block0, block1)):
+        ln = int(lengths[b])
+        ss = np.random.SeedSequence(seed, spawn_key=(b,))
+        rng = np.random.Generator(np.random.SFC64(ss))
+        if ln == BLOCK:
+            rng.standard_normal(out=out[i])
+        else:
+            out[i, :, :, :ln] = rng.standard_normal((steps, N_DRAWS, ln))
+    return out
+
+
+def block_draws(seed: int, block: int, length: int, steps: int) -> np.ndarray:
+    """The random normals of one block: shape (steps, N_DRAWS, length).
+
+    Block b's generator is SFC64 seeded by ``SeedSequence(seed, spawn_key=(b,))``, the b-th
+    child of the root seed (SFC64: a small, fast generator that passes PractRand; numpy's
+    ziggurat turns its output into normals).
+    """
+    ss = np.random.SeedSequence(seed, spawn_key=(block,))
+    rng = np.random.Generator(np.random.SFC64(ss))
+    return rng.standard_normal((steps, N_DRAWS, length))
+
+
+def _nbins(name: str) -> int:
+    lo, hi = RANGES[name]
+    return int(round((hi - lo) / BIN))
+
+
+def _bin(values: np.ndarray, name: str) -> np.ndarray:
+    lo, _ = RANGES[name]
+    idx = np.floor((values - lo) / BIN)
+    return np.clip(idx, 0, _nbins(name) - 1).astype(np.int64)
+
+
+class _Model:
+    """The per-year dynamics on arrays of trajectories (shared by every chunk)."""
+
+    def __init__(self, r: Resolved) -> None:
+        self.r = r
+        pol = r.scenario.adversary_policy
+        self.mode = pol.mode
+        self.rho, self.gain, self.lag, self.shock = pol.persistence, pol.gain, pol.lag, \
+            pol.shock_sd
+        self.front = np.array([pol.front_A, pol.front_B])
+        self.g0 = float(r.x0[0] - r.x0[1])
+        self.t0_rel = float(np.logaddexp(r.x0[0], r.x0[1]) - r.x0[2])
+        coh = r.scenario.cohesion
+        self.k0, self.rate = coh.initial, coh.rate
+        self.targets = np.array([coh.targets[lab] for lab in LABELS])
+        self.components = ("macro", *r.regions.names, "total")
+        self.hysteresis = r.region_map.hysteresis > 0
+        self._stake = self.stake()
+
+    def stake(self) -> np.ndarray:
+        """Value at stake between the partners per region (lu), as in ``micro_game``."""
+        par, reg = self.r.leeway, self.r.regions
+        if len(reg) == 0:
+            return np.zeros(0)
+        powm = reg.advantage ** par.m
+        return np.asarray(reg.value * par.value_unit * (powm[0] + powm[1]) / powm.sum(axis=0),
+                          dtype=float)
+
+    def leeway_sums(self, p: np.ndarray, ar: np.ndarray, cohesion: np.ndarray,
+                    bounds: np.ndarray) -> np.ndarray:
+        """Per-block sums of each partner's leeway per component, (blocks, 2, K + 2), by the
+        fused kernel (:mod:`realpolitik.simulate.kernels`)."""
+        from realpolitik.simulate.kernels import leeway_block_sums
+
+        par, reg = self.r.leeway, self.r.regions
+        out = np.zeros((len(bounds) - 1, 2, len(reg) + 2))
+        leeway_block_sums(np.ascontiguousarray(p), np.ascontiguousarray(ar),
+                          np.ascontiguousarray(cohesion), bounds.astype(np.int64), self.k0,
+                          par.sigma0, par.lam, par.kappa, par.m, par.mu, par.gamma,
+                          self._stake, np.ascontiguousarray(reg.advantage[0], dtype=float),
+                          np.ascontiguousarray(reg.advantage[1], dtype=float), out)
+        return out
+
+    def leeway(self, p: np.ndarray, ar: np.ndarray, cohesion: np.ndarray) -> np.ndarray:
+        """Leeway of each partner at t′ per component: (2, n, K + 2)."""
+        par = self.r.leeway
+        pa, pb, pc = p
+        d = np.stack([np.asarray(lw.standalone_leeway(pa, pc)),
+                      np.asarray(lw.standalone_leeway(pb, pc))])
+        theta = np.asarray(lw.bargaining_strength(pa, pb, par.kappa), dtype=float)
+        sig = np.asarray(lw.surplus(ar, par.sigma0, par.lam), dtype=float) * (cohesion / self.k0)
+        x = lw.nash_bargaining(d, d.sum(axis=0) + sig, theta)
+        conf = np.asarray(lw.confrontation_cost(ar[None, :], d, par.gamma), dtype=float)
+        micro = lw.micro_game(pa, pb, self.r.regions, par)
+        k = len(self.r.regions)
+        out = np.empty((2, len(ar), k + 2))
+        out[:, :, 0] = x - conf
+        out[:, :, 1:k + 1] = micro.payoff_t1
+        out[:, :, -1] = out[:, :, :-1].sum(axis=-1)
+        return out
+
+
+def simulate_blocks(r: Resolved, seed: int, n_total: int, block0: int, block1: int,
+                    keep_trajectories: bool = False) -> Partial:
+    """Run blocks ``[block0, block1)`` of a scenario with ``n_total`` trajectories.
+
+    A pure function of its arguments: the same blocks give the same :class:`Partial`, in any
+    process. This is the unit that chunked, threaded and distributed runs share.
+    """
+    from realpolitik.simulate import kernels
+
+    lengths = block_lengths(n_total)
+    if not 0 <= block0 < block1 <= len(lengths):
+        raise InputError(f"blocks [{block0}, {block1}) outside 0..{len(lengths)}")
+    m = _Model(r)
+    steps = r.n_years - 1
+    lens = lengths[block0:block1]
+    bounds = np.concatenate(([0], np.cumsum(lens))).astype(np.int64)
+    n = int(bounds[-1])
+    draws = chunk_draws(seed, lengths, block0, block1, steps)
+    ny = r.n_years
+    nbk = len(lens)
+    k = len(r.regions)
+    nl = len(LABELS)
+    label_counts = np.zeros((ny, nl), dtype=np.int64)
+    hist = {name: np.zeros((ny, _nbins(name)), dtype=np.int64) for name in RANGES}
+    sums = {"rg": np.zeros((nbk, ny)), "ar": np.zeros((nbk, ny)),
+            "cohesion": np.zeros((nbk, ny)), "leeway": np.zeros((nbk, ny, 2, k + 2))}
+    entry = np.zeros((nl, ny), dtype=np.int64)
+    entered = np.zeros((nl, n), dtype=np.bool_)
+    keep: dict[str, np.ndarray] | None = None
+    if keep_trajectories:
+        keep = {"rg": np.empty((n, ny)), "ar": np.empty((n, ny)),
+                "label": np.empty((n, ny), dtype=np.int8), "cohesion": np.empty((n, ny))}
+
+    par = r.leeway
+    lo = np.array([RANGES[name][0] for name in ("rg", "ar", "beaufre")])
+    nbins = np.array([_nbins(name) for name in ("rg", "ar", "beaufre")], dtype=np.int64)
+    adv_a = np.ascontiguousarray(r.regions.advantage[0] ** par.m, dtype=float)
+    adv_b = np.ascontiguousarray(r.regions.advantage[1] ** par.m, dtype=float)
+    log_psi_c = float(np.log(r.psi[2]))
+    x = np.ascontiguousarray(np.repeat(r.x0[:, None], n, axis=1))
+    p = np.exp(x)
+    ar = np.zeros(n)
+    rg = np.zeros(n)
+    cohesion = np.full(n, m.k0)
+    t_hist = np.zeros((m.lag + 1, n))
+    head = 0
+    label = classify(rg, ar, r.region_map).astype(np.int8)
+
+    def account(t: int, update: bool) -> None:
+        kernels.account(t, label, cohesion, update, m.targets, m.rate, rg, ar, p, x, log_psi_c,
+                        r.psi,
+                        bounds, lo, BIN, nbins, hist["rg"], hist["ar"], hist["beaufre"],
+                        label_counts, sums["rg"], sums["ar"], sums["cohesion"], sums["leeway"],
+                        entered, entry, m.k0, par.sigma0, par.lam, par.kappa, par.m, par.mu,
+                        par.gamma, m._stake, adv_a, adv_b)
+        if keep is not None:
+            keep["rg"][:, t], keep["ar"][:, t] = rg, ar
+            keep["label"][:, t], keep["cohesion"][:, t] = label, cohesion
+
+    account(0, False)
+    response = m.mode == "response"
+    for t in range(1, ny):
+        head = kernels.advance(x, p, ar, t_hist, head, draws, t - 1, BLOCK, r.drift,
+                               r.volatility, response, m.rho, m.gain, m.lag,
+                               float(r.policy[t]), m.shock, m.g0, m.t0_rel, rg)
+        fronts = (m.front[0] * ar, m.front[1] * ar)
+        if m.hysteresis:
+            label = classify_path(rg[:, None], ar[:, None], r.region_map,
+                                  ar_fronts=(fronts[0][:, None], fronts[1][:, None]),
+                                  initial=label)[:, 0].astype(np.int8)
+        else:
+            label = classify(rg, ar, r.region_map, ar_fronts=fronts).astype(np.int8)
+        account(t, True)
+    return Partial(block0, block1, n, label_counts, hist, sums, entry, keep)
+
+
+def plan_chunks(n_total: int, chunk_size: int) -> list[tuple[int, int]]:
+    """Chunks as ``(block0, block1)`` runs of whole blocks of about ``chunk_size`` each."""
+    if chunk_size % BLOCK:
+        raise InputError(f"chunk_size {chunk_size} must be a multiple of {BLOCK}")
+    nb = len(block_lengths(n_total))
+    per = max(1, chunk_size // BLOCK)
+    return [(b, min(b + per, nb)) for b in range(0, nb, per)]
+
+
+def _quantiles(hist: np.ndarray, name: str, qs: Iterable[float]) -> np.ndarray:
+    lo, _ = RANGES[name]
+    cum = np.cumsum(hist, axis=1)
+    total = cum[:, -1:].astype(float)
+    out = []
+    for q in qs:
+        target = q * total  # (Y, 1)
+        idx = (cum < target).sum(axis=1)  # first bin whose cumulative count reaches target
+        idx = np.minimum(idx, hist.shape[1] - 1)
+        prev = np.where(idx > 0, np.take_along_axis(cum, np.maximum(idx - 1, 0)[:, None],
+                                                     axis=1)[:, 0], 0)
+        inbin = np.take_along_axis(hist, idx[:, None], axis=1)[:, 0]
+        frac = np.where(inbin > 0, (target[:, 0] - prev) / np.maximum(inbin, 1), 0.5)
+        out.append(lo + (idx + np.clip(frac, 0.0, 1.0)) * BIN)
+    return np.stack(out, axis=1)
+
+
+def combine(r: Resolved, partials: list[Partial], seed: int, n_total: int,
+            timings: dict[str, float] | None = None) -> xr.Dataset:
+    """Merge partials (any order, any chunking) into the result Dataset."""
+    nb = len(block_lengths(n_total))
+    parts = sorted(partials, key=lambda p: p.block0)
+    covered = [b for p in parts for b in range(p.block0, p.block1)]
+    if covered != list(range(nb)):
+        raise InputError("the partial results do not cover every block exactly once",
+                         "run each chunk once (see plan_chunks)")
+    label_counts = sum(p.label_counts for p in parts)
+    hist = {k: sum(p.hist[k] for p in parts) for k in RANGES}
+    entry = sum(p.entry_counts for p in parts)
+    sums = {k: np.concatenate([p.sums[k] for p in parts], axis=0).sum(axis=0)
+            for k in parts[0].sums}
+    n = float(n_total)
+    years = r.years
+    qs = list(r.scenario.quantiles)
+    entry_arr = np.asarray(entry, dtype=np.int64)
+    entered_total = entry_arr.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = (entry_arr * years[None, :]).sum(axis=1) / entered_total
+    expected = np.where(entered_total > 0, expected, np.nan)
+    components = ["macro", *r.regions.names, "total"]
+    prov = dict(r.provenance)
+    prov.update({"seed": seed, "n_trajectories": n_total, "block": BLOCK, "bin": BIN})
+    ds = xr.Dataset(
+        {
+            "probability": (("year", "label"), np.asarray(label_counts) / n),
+            "rg_quantile": (("year", "quantile"), _quantiles(hist["rg"], "rg", qs)),
+            "ar_quantile": (("year", "quantile"), _quantiles(hist["ar"], "ar", qs)),
+            "beaufre_quantile": (("year", "quantile"),
+                                 np.exp(_quantiles(hist["beaufre"], "beaufre", qs))),
+            "rg_mean": (("year",), sums["rg"] / n),
+            "ar_mean": (("year",), sums["ar"] / n),
+            "cohesion_mean": (("year",), sums["cohesion"] / n),
+            "leeway_mean": (("year", "partner", "component"), sums["leeway"] / n),
+            "first_entry_probability": (("label",), entered_total / n),
+            "first_entry_expected_year": (("label",), expected),
+        },
+        coords={"year": years, "label": list(LABELS), "quantile": qs,
+                "partner": ["A", "B"], "component": components},
+        attrs={"provenance": json.dumps(prov, default=str), "scenario_name": r.scenario.name,
+               "n_trajectories": n_total, "seed": seed, "t0": r.t0,
+               "horizon": int(years[-1]), "tandem": "-".join(r.names[:2]),
+               "adversary": r.names[2], "timings": json.dumps(timings or {})},
+    )
+    return ds
+
+
+def simulate(r: Resolved, trajectories: int | None = None, seed: int | None = None,
+             chunk_size: int | None = None, workers: int = 1,
+             progress: Callable[[int], None] | None = None,
+             keep_trajectories: bool = False) -> xr.Dataset:
+    """Run a resolved scenario in chunks (threads when ``workers`` > 1) and combine.
+
+    ``trajectories``, ``seed`` and ``chunk_size`` default to the scenario's. The result does
+    not depend on ``chunk_size`` or ``workers`` (see the module docstring). With
+    ``keep_trajectories`` the Dataset also holds per-trajectory ``traj_rg, traj_ar,
+    traj_label, traj_cohesion`` (trajectory × year) — for small runs only.
+    """
+    n = int(trajectories if trajectories is not None else r.scenario.trajectories)
+    s = int(seed if seed is not None else r.scenario.seed)
+    cs = int(chunk_size if chunk_size is not None else r.scenario.chunk_size)
+    if n < 1:
+        raise InputError(f"trajectories = {n}; at least 1")
+    if keep_trajectories and n > 200_000:
+        raise InputError(f"keeping {n:,d} trajectories would need "
+                         f"{n * r.n_years * 25 / 2**30:.1f} GiB",
+                         "keep trajectories for at most 200,000, or summarise only")
+    chunks = plan_chunks(n, cs)
+    t_start = time.perf_counter()
+
+    def run(chunk: tuple[int, int]) -> Partial:
+        part = simulate_blocks(r, s, n, chunk[0], chunk[1], keep_trajectories)
+        if progress is not None:
+            progress(part.n)
+        return part
+
+    if workers > 1 and len(chunks) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            partials = list(pool.map(run, chunks))
+    else:
+        partials = [run(c) for c in chunks]
+    elapsed = time.perf_counter() - t_start
+    timings = {"simulate_seconds": elapsed, "trajectory_years": n * (r.n_years - 1),
+               "chunks": len(chunks), "workers": workers}
+    ds = combine(r, partials, s, n, timings)
+    if keep_trajectories:
+        parts = sorted(partials, key=lambda p: p.block0)
+        for key in ("rg", "ar", "label", "cohesion"):
+            ds[f"traj_{key}"] = (("trajectory", "year"),
+                                 np.concatenate([p.trajectories[key] for p in parts
+                                                 if p.trajectories is not None]))
+    return ds
+
+
+def run_scenario(scenario: Any, **kwargs: Any) -> xr.Dataset:
+    """Resolve (reads the bundled data) and simulate a scenario or preset name."""
+    from realpolitik.simulate.resolve import resolve
+    from realpolitik.simulate.scenario import Scenario, load_scenario
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    return simulate(resolve(sc), **kwargs)
