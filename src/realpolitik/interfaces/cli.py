@@ -508,6 +508,15 @@ def data_measures() -> None:
 
 
 # ----------------------------------------------------------------------------------------------
+def _register_subcommands() -> None:
+    from realpolitik.interfaces.forecast_cli import register as register_forecast
+
+    register_forecast(app, _emit, console, err_console)
+
+
+_register_subcommands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning user errors into one line and exit status 2."""
     debug = os.environ.get("REALPOLITIK_DEBUG") == "1"

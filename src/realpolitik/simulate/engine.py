@@ -364,7 +364,9 @@ def simulate(r: Resolved, trajectories: int | None = None, seed: int | None = No
     else:
         partials = [run(c) for c in chunks]
     elapsed = time.perf_counter() - t_start
-    timings = {"simulate_seconds": elapsed, "trajectory_years": n * (r.n_years - 1),
+    tyears = n * (r.n_years - 1)
+    timings = {"simulate_seconds": elapsed, "trajectory_years": tyears,
+               "trajectory_years_per_second": tyears / elapsed if elapsed > 0 else float("nan"),
                "chunks": len(chunks), "workers": workers}
     ds = combine(r, partials, s, n, timings)
     if keep_trajectories:

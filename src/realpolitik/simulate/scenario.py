@@ -80,8 +80,10 @@ class AdversaryPolicy(_Strict):
     between the given years and held after the last (0 before the first).
     """
 
-    mode: Literal["response", "path"] = "response"
-    path: dict[int, float] = Field(default_factory=dict)
+    mode: Literal["response", "path"] = Field("response", description="response (Ar answers "
+                                              "the tandem's rise) or path (exogenous)")
+    path: dict[int, float] = Field(default_factory=dict, description="policy intensity by "
+                                   "year, Ar units, e.g. {2026: 0.3, 2030: 0.6}")
     gain: float = Field(1.0, ge=0.0, le=10.0, description="response of Ar to the tandem's "
                         "relative power (Ar per log point)")
     persistence: float = Field(0.8, ge=0.0, lt=1.0, description="weight of last year's Ar")
@@ -142,12 +144,14 @@ class Scenario(_Strict):
 
     name: str = Field("custom", min_length=1, max_length=80)
     description: str = ""
-    tandem: tuple[str, str] = ("CHN", "RUS")
-    adversary: str = "USA"
+    tandem: tuple[str, str] = Field(("CHN", "RUS"), description="partners A and B (COW "
+                                    "abbreviation, ISO code, COW code or name)")
+    adversary: str = Field("USA", description="the adversary C")
     t0: int | None = Field(None, ge=1816, le=2024, description="reference year (null: latest "
                            "year with data for the index)")
     horizon: int = Field(2040, ge=1817, le=2200)
-    index: Literal["cinc", "cline", "haushofer"] = "cinc"
+    index: Literal["cinc", "cline", "haushofer"] = Field("cinc", description="power index: "
+                                                         "cinc, cline or haushofer")
     trajectories: int = Field(100_000, ge=1, le=MAX_TRAJECTORIES)
     seed: int = Field(20261128, ge=0, le=2**63 - 1)
     chunk_size: int = Field(16 * BLOCK, ge=BLOCK, le=1024 * BLOCK)
@@ -347,3 +351,49 @@ def preset_text(name: str) -> str:
 def load_preset(name: str) -> Scenario:
     """A bundled preset scenario by name (see :data:`PRESETS`)."""
     return parse_text(preset_text(name), ".yaml", f"preset {name}")
+
+
+def _range_text(field: Any) -> str:
+    parts = []
+    for meta in getattr(field, "metadata", []):
+        for attr, sym in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+            if getattr(meta, attr, None) is not None:
+                parts.append(f"{sym} {getattr(meta, attr)}")
+    return ", ".join(parts)
+
+
+def scenario_template(base: str = "status-quo") -> str:
+    """A commented YAML template: every key with its value in ``base``, range and meaning."""
+    sc = load_preset(base)
+    data = sc.to_dict()
+    lines = [
+        f"# realpolitik scenario (template written from the preset {base!r}).",
+        "# Every key is optional; omitted keys take the defaults shown. Check a file with",
+        "#   realpolitik scenarios show FILE",
+        "# and run it with",
+        "#   realpolitik forecast --scenario FILE",
+    ]
+
+    def emit(model: type[BaseModel], values: dict[str, Any], indent: int) -> None:
+        pad = "  " * indent
+        for name, field in model.model_fields.items():
+            value = values.get(name)
+            sub = field.annotation
+            doc = field.description or ""
+            rng = _range_text(field)
+            comment = " — ".join(x for x in (doc, f"allowed: {rng}" if rng else "") if x)
+            if isinstance(sub, type) and issubclass(sub, BaseModel):
+                if comment or sub.__doc__:
+                    first = (sub.__doc__ or "").strip().splitlines()[0] if sub.__doc__ else ""
+                    lines.append(f"{pad}# {comment or first}")
+                lines.append(f"{pad}{name}:")
+                emit(sub, value or {}, indent + 1)
+                continue
+            if comment:
+                lines.append(f"{pad}# {comment}")
+            dumped = yaml.safe_dump({name: value}, default_flow_style=True, sort_keys=False,
+                                    width=1000).strip()
+            lines.append(f"{pad}{dumped[1:-1] if dumped.startswith('{') else dumped}")
+
+    emit(Scenario, data, 0)
+    return "\n".join(lines) + "\n"
