@@ -107,7 +107,7 @@ def block_draws(seed: int, block: int, length: int, steps: int) -> np.ndarray:
 
 def _nbins(name: str) -> int:
     lo, hi = RANGES[name]
-    return int(round((hi - lo) / BIN))
+    return round((hi - lo) / BIN)
 
 
 def _bin(values: np.ndarray, name: str) -> np.ndarray:
@@ -143,21 +143,6 @@ class _Model:
         powm = reg.advantage ** par.m
         return np.asarray(reg.value * par.value_unit * (powm[0] + powm[1]) / powm.sum(axis=0),
                           dtype=float)
-
-    def leeway_sums(self, p: np.ndarray, ar: np.ndarray, cohesion: np.ndarray,
-                    bounds: np.ndarray) -> np.ndarray:
-        """Per-block sums of each partner's leeway per component, (blocks, 2, K + 2), by the
-        fused kernel (:mod:`realpolitik.simulate.kernels`)."""
-        from realpolitik.simulate.kernels import leeway_block_sums
-
-        par, reg = self.r.leeway, self.r.regions
-        out = np.zeros((len(bounds) - 1, 2, len(reg) + 2))
-        leeway_block_sums(np.ascontiguousarray(p), np.ascontiguousarray(ar),
-                          np.ascontiguousarray(cohesion), bounds.astype(np.int64), self.k0,
-                          par.sigma0, par.lam, par.kappa, par.m, par.mu, par.gamma,
-                          self._stake, np.ascontiguousarray(reg.advantage[0], dtype=float),
-                          np.ascontiguousarray(reg.advantage[1], dtype=float), out)
-        return out
 
     def leeway(self, p: np.ndarray, ar: np.ndarray, cohesion: np.ndarray) -> np.ndarray:
         """Leeway of each partner at t′ per component: (2, n, K + 2)."""
@@ -289,9 +274,9 @@ def combine(r: Resolved, partials: list[Partial], seed: int, n_total: int,
     if covered != list(range(nb)):
         raise InputError("the partial results do not cover every block exactly once",
                          "run each chunk once (see plan_chunks)")
-    label_counts = sum(p.label_counts for p in parts)
-    hist = {k: sum(p.hist[k] for p in parts) for k in RANGES}
-    entry = sum(p.entry_counts for p in parts)
+    label_counts = np.sum([p.label_counts for p in parts], axis=0)
+    hist = {k: np.sum([p.hist[k] for p in parts], axis=0) for k in RANGES}
+    entry = np.sum([p.entry_counts for p in parts], axis=0)
     sums = {k: np.concatenate([p.sums[k] for p in parts], axis=0).sum(axis=0)
             for k in parts[0].sums}
     n = float(n_total)

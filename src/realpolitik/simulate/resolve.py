@@ -113,7 +113,8 @@ def resolve(scenario: Scenario) -> Resolved:
         raise InputError(f"adversary_policy.path years {bad} lie outside ({t0}, "
                          f"{scenario.horizon}]", "policy years come after t0")
     x0 = np.log(complete.loc[t0].to_numpy(float))
-    logp = np.log(series)
+    logp = pd.DataFrame(np.log(series.to_numpy(float)), index=series.index,
+                        columns=series.columns)
     exclude = BREAKS.get(scenario.index, ()) if scenario.growth.exclude_breaks else ()
     mu_hat, sd_hat, n_used = estimate_growth(logp, scenario.growth.window, exclude)
     drift = np.empty(3)
