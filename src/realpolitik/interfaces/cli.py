@@ -510,8 +510,10 @@ def data_measures() -> None:
 # ----------------------------------------------------------------------------------------------
 def _register_subcommands() -> None:
     from realpolitik.interfaces.forecast_cli import register as register_forecast
+    from realpolitik.interfaces.runs_cli import runs_app
 
     register_forecast(app, _emit, console, err_console)
+    app.add_typer(runs_app, name="runs")
 
 
 _register_subcommands()

@@ -96,10 +96,12 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
             from realpolitik.store import ResultsStore, default_store_path
 
             store_obj = ResultsStore(store or default_store_path())
-            run_id = store_obj.begin_run({"scenario": sc.to_dict(), "seed": sc.seed,
-                                          "trajectories": sc.trajectories,
-                                          "provenance": resolved.provenance,
-                                          "workers": workers})
+            run_id = store_obj.begin_run({
+                "scenario_name": sc.name, "config": sc.to_dict(), "seed": sc.seed,
+                "data": resolved.provenance.get("data", {}),
+                "version": resolved.provenance.get("version"),
+                "n_trajectories": sc.trajectories, "t0": resolved.t0, "horizon": sc.horizon,
+                "provenance": resolved.provenance, "workers": workers})
         previous = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _raise_interrupt)
         try:

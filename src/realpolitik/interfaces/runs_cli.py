@@ -83,7 +83,7 @@ def runs_list(
         "scenario": frame["scenario_name"].fillna("—"),
         "seed": frame["seed"].map(lambda v: "—" if v is None or v != v else str(int(v))),
         "n": frame["n_trajectories"],
-        "years": [f"{a}–{a + h}" if pd.notna(a) and pd.notna(h) else "—"
+        "years": [f"{a}–{h}" if pd.notna(a) and pd.notna(h) else "—"
                   for a, h in zip(frame["t0"], frame["horizon"], strict=True)],
         "started (UTC)": frame["started_at"].map(_when),
         "seconds": frame["elapsed_s"],
@@ -123,7 +123,7 @@ def runs_show(
         ("seed", "—" if record["seed"] is None else str(record["seed"])),
         ("trajectories", "—" if record["n_trajectories"] is None
          else f"{record['n_trajectories']:,d}"),
-        ("years", f"{t0}–{t0 + horizon}" if t0 is not None and horizon is not None else "—"),
+        ("years", f"{t0}–{horizon}" if t0 is not None and horizon is not None else "—"),
         ("package", f"realpolitik {record['package_version']}"),
         ("data", ", ".join(f"{k} {v}" for k, v in record["data_versions"].items()) or "—"),
         ("config hash", str(record["config_hash"])[:16]),

@@ -7,8 +7,8 @@ Layout (schema version 1; ``SCHEMA`` below is the authority):
   and is never touched.
 * ``runs`` — one row per run: the manifest (scenario, configuration and its hash, package and
   data versions, seed, ensemble size, t0, horizon), the process that owns it (``pid``,
-  ``hostname``), ``status`` (``running``, ``complete`` or ``failed``), timings and the error.
-  A ``running`` row whose process is gone is *reported* as ``interrupted``.
+  ``hostname``, ``claimed_at``), ``status`` (``running``, ``complete`` or ``failed``), timings
+  and the error. A ``running`` row whose process is gone is *reported* as ``interrupted``.
 * Summary tables, one row per coordinate combination, one column per variable of the engine's
   Dataset: ``summary_yearly(year)``, ``summary_label(year, label)``,
   ``summary_quantile(year, quantile)``, ``summary_leeway(year, partner, component)``,
@@ -41,6 +41,7 @@ import random
 import re
 import shutil
 import socket
+import threading
 import time
 import uuid
 import zipfile
@@ -96,7 +97,16 @@ _EXPORT_EXT = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "pa
                ".nc": "netcdf", ".nc4": "netcdf", ".netcdf": "netcdf"}
 _PART_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.=-]{0,127}$")
 _PID_RE = re.compile(r"PID (\d+)")
-_STATUSES = ("running", "complete", "failed")
+# writes from threads of one process are serialised too (DuckDB would let their transactions
+# race and fail at commit); one lock per store file
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    key = os.path.realpath(path)
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(key, threading.Lock())
 
 
 def _summary_ddl() -> list[str]:
@@ -105,9 +115,9 @@ def _summary_ddl() -> list[str]:
         cols = [f"{d} {_DIM_SQL[d]} NOT NULL" for d in dims] + [f"{v} DOUBLE" for v in variables]
         out.append(f"CREATE TABLE IF NOT EXISTS {table} (run_id VARCHAR NOT NULL, "
                    + ", ".join(cols) + ")")
-    dims = ", ".join(f"{d} {_DIM_SQL[d]}" for d in DIMS)
+    dim_cols = ", ".join(f"{d} {_DIM_SQL[d]}" for d in DIMS)
     out.append(f"CREATE TABLE IF NOT EXISTS {EXTRA_TABLE} (run_id VARCHAR NOT NULL, "
-               f"variable VARCHAR NOT NULL, {dims}, value DOUBLE)")
+               f"variable VARCHAR NOT NULL, {dim_cols}, value DOUBLE)")
     return out
 
 
@@ -130,8 +140,9 @@ SCHEMA: list[str] = [
         provenance VARCHAR,      -- JSON: the Dataset's provenance, set when complete
         meta VARCHAR,            -- JSON: coordinates, variables and attrs of the Dataset
         timings VARCHAR,         -- JSON: the caller's phase timings (seconds)
-        pid INTEGER,
+        pid INTEGER,             -- the process that owns the run (begun or resumed it)
         hostname VARCHAR,
+        claimed_at TIMESTAMP,    -- UTC: when that process took the run
         started_at TIMESTAMP NOT NULL,   -- UTC
         finished_at TIMESTAMP,           -- UTC
         elapsed_s DOUBLE,
@@ -247,8 +258,8 @@ def _pid_alive(pid: int | None, hostname: str | None, since: datetime | None) ->
 
 
 def _effective_status(status: str, pid: int | None, hostname: str | None,
-                      started_at: datetime | None) -> str:
-    if status == "running" and _pid_alive(pid, hostname, started_at) is False:
+                      claimed_at: datetime | None) -> str:
+    if status == "running" and _pid_alive(pid, hostname, claimed_at) is False:
         return "interrupted"
     return status
 
@@ -300,6 +311,13 @@ def _dataset_tables(ds: xr.Dataset) -> tuple[dict[str, pd.DataFrame], dict[str, 
             if len(pd.unique(values)) != len(values):
                 raise InputError(f"coordinate {d!r} has duplicate values",
                                  "each coordinate value must be unique")
+            kind = np.asarray(values).dtype.kind
+            wanted = {"year": "iu", "quantile": "iuf"}.get(d, "UO")
+            if kind not in wanted or (kind == "O" and not all(isinstance(v, str)
+                                                              for v in values)):
+                raise InputError(f"coordinate {d!r} has values of type {np.asarray(values).dtype}",
+                                 "years are integers, quantiles numbers, and labels, partners "
+                                 "and components strings")
             coords[d] = [_jsonable(v) if isinstance(v, np.generic) else v for v in values]
             dtypes[d] = str(np.asarray(values).dtype)
     variables: dict[str, dict[str, Any]] = {}
@@ -334,6 +352,7 @@ def _dataset_tables(ds: xr.Dataset) -> tuple[dict[str, pd.DataFrame], dict[str, 
             frame = pd.DataFrame({"value": [float(da.values)]})
         else:
             frame = da.to_series().rename("value").reset_index()
+        frame["value"] = frame["value"].astype(float)
         frame.insert(0, "variable", name)
         longs.append(frame)
     if longs:
@@ -341,7 +360,10 @@ def _dataset_tables(ds: xr.Dataset) -> tuple[dict[str, pd.DataFrame], dict[str, 
         for d in DIMS:
             if d not in frame.columns:
                 frame[d] = None
-        frames[EXTRA_TABLE] = frame[["variable", *DIMS, "value"]]
+        frame = frame[["variable", *DIMS, "value"]].copy()
+        frame["year"] = frame["year"].astype("Int64")
+        frame["quantile"] = frame["quantile"].astype(float)
+        frames[EXTRA_TABLE] = frame
     for frame in frames.values():
         for col in frame.columns:
             if pd.api.types.is_bool_dtype(frame[col]):
@@ -424,7 +446,7 @@ class ResultsStore:
         import duckdb
 
         deadline = time.monotonic() + self.timeout
-        delay = 0.02
+        delay = 0.01
         while True:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
@@ -446,7 +468,7 @@ class ResultsStore:
                         f"waited {self.timeout:g} s; try again when it has finished, raise "
                         f"{ENV_TIMEOUT}, or use another --store") from None
                 time.sleep(min(remaining, delay * (0.5 + random.random())))
-                delay = min(delay * 2, 0.5)
+                delay = min(delay * 2, 0.1)
             except duckdb.Error as exc:
                 raise self._refuse(f"cannot be opened as a results store ({exc})") from None
 
@@ -510,14 +532,22 @@ class ResultsStore:
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction: committed if the block ends normally, else rolled back."""
-        with self._connect(write=True) as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+        lock = _thread_lock(self.path)
+        if not lock.acquire(timeout=self.timeout):
+            raise DataIntegrityError(f"the store {self.path} is in use by another thread of "
+                                     f"this process (pid {os.getpid()})",
+                                     f"waited {self.timeout:g} s; try again")
+        try:
+            with self._connect(write=True) as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+        finally:
+            lock.release()
 
     def _read(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
         return self._connect(write=False)
@@ -581,9 +611,9 @@ class ResultsStore:
                     con.execute(
                         "INSERT INTO runs (run_id, status, scenario_name, package_version, "
                         "data_versions, config, config_hash, seed, n_trajectories, t0, horizon, "
-                        "manifest, pid, hostname, started_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [run_id, *values])
+                        "manifest, pid, hostname, started_at, claimed_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [run_id, *values, values[-1]])
                 return run_id
             except duckdb.ConstraintException:
                 continue
@@ -682,13 +712,13 @@ class ResultsStore:
             run_id = self._resolve(con, run_id)
             row = self._run_row(con, run_id)
             status = _effective_status(row["status"], row["pid"], row["hostname"],
-                                       row["started_at"])
+                                       row["claimed_at"])
             if status not in ("interrupted", "failed") and row["pid"] != os.getpid():
                 raise InputError(f"run {run_id} is {status}; only an interrupted or failed run "
                                  "can be resumed", "start a new run instead")
-            con.execute("UPDATE runs SET status = 'running', pid = ?, hostname = ?, error = NULL,"
-                        " finished_at = NULL, elapsed_s = NULL WHERE run_id = ?",
-                        [os.getpid(), socket.gethostname(), run_id])
+            con.execute("UPDATE runs SET status = 'running', pid = ?, hostname = ?, "
+                        "claimed_at = ?, error = NULL, finished_at = NULL, elapsed_s = NULL "
+                        "WHERE run_id = ?", [os.getpid(), socket.gethostname(), _now(), run_id])
         return self.get_run(run_id)
 
     @contextlib.contextmanager
@@ -714,7 +744,7 @@ class ResultsStore:
             run_id = self._resolve(con, run_id)
             row = self._run_row(con, run_id)
             if (not force and row["status"] == "running"
-                    and _pid_alive(row["pid"], row["hostname"], row["started_at"]) is not False):
+                    and _pid_alive(row["pid"], row["hostname"], row["claimed_at"]) is not False):
                 raise InputError(f"run {run_id} is still running (pid {row['pid']} on "
                                  f"{row['hostname']})", "stop it first, or force the deletion")
             for table in (*SUMMARY_TABLES, EXTRA_TABLE, "chunks", "runs"):
@@ -746,8 +776,11 @@ class ResultsStore:
                     return False
                 con.execute("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
                             [run_id, chunk_key, payload, n_frames, n_rows, _now()])
-        except duckdb.ConstraintException:  # a thread of this process committed it first
-            return False
+        except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
+            if "constraint" not in str(exc).lower() and not isinstance(
+                    exc, duckdb.ConstraintException):
+                raise
+            return False  # committed meanwhile by another connection of this process
         return True
 
     def completed_chunks(self, run_id: str) -> set[str]:
@@ -811,16 +844,18 @@ class ResultsStore:
         ``interrupted``."""
         try:
             with self._read() as con:
+                cols = ", ".join(f"r.{c}" for c in _LIST_COLUMNS if c != "chunks")
                 cur = con.execute(
-                    "SELECT r.*, (SELECT count(*) FROM chunks c WHERE c.run_id = r.run_id) "
-                    "AS chunks FROM runs r ORDER BY started_at DESC, run_id")
+                    f"SELECT {cols}, r.pid, r.hostname, r.claimed_at, (SELECT count(*) FROM "
+                    "chunks c WHERE c.run_id = r.run_id) AS chunks FROM runs r "
+                    "ORDER BY r.started_at DESC, r.run_id")
                 names = [d[0] for d in cur.description]
                 rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         except _EmptyStore:
             rows = []
         for r in rows:
             r["status"] = _effective_status(r["status"], r["pid"], r["hostname"],
-                                            r["started_at"])
+                                            r["claimed_at"])
         frame = pd.DataFrame([{c: r[c] for c in _LIST_COLUMNS} for r in rows],
                              columns=_LIST_COLUMNS)
         for col in ("started_at", "finished_at"):
@@ -837,7 +872,7 @@ class ResultsStore:
             row = self._run_row(con, rid)
             n_chunks = con.execute("SELECT count(*) FROM chunks WHERE run_id = ?",
                                    [rid]).fetchone()
-        status = _effective_status(row["status"], row["pid"], row["hostname"], row["started_at"])
+        status = _effective_status(row["status"], row["pid"], row["hostname"], row["claimed_at"])
         timings = {"started_at": row["started_at"].isoformat() + "Z",
                    "finished_at": (row["finished_at"].isoformat() + "Z"
                                    if row["finished_at"] is not None else None),
@@ -864,7 +899,7 @@ class ResultsStore:
             row = self._run_row(con, rid)
             if row["status"] != "complete":
                 status = _effective_status(row["status"], row["pid"], row["hostname"],
-                                           row["started_at"])
+                                           row["claimed_at"])
                 raise InputError(f"run {rid} is {status} and has no results",
                                  "only complete runs have summaries; see `realpolitik runs list`")
             meta = json.loads(row["meta"])
