@@ -511,8 +511,10 @@ def data_measures() -> None:
 def _register_subcommands() -> None:
     from realpolitik.interfaces.forecast_cli import register as register_forecast
     from realpolitik.interfaces.runs_cli import runs_app
+    from realpolitik.interfaces.sensitivity_cli import register as register_sensitivity
 
     register_forecast(app, _emit, console, err_console)
+    register_sensitivity(app)
     app.add_typer(runs_app, name="runs")
 
 
@@ -523,7 +525,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning user errors into one line and exit status 2."""
     debug = os.environ.get("REALPOLITIK_DEBUG") == "1"
     try:
-        app(args=argv, standalone_mode=False, prog_name="realpolitik")
+        rv = app(args=argv, standalone_mode=False, prog_name="realpolitik")
+        if isinstance(rv, int) and not isinstance(rv, bool) and rv != 0:
+            if rv == 130:  # Typer turns Ctrl-C into exit status 130
+                err_console.print("interrupted: nothing was written for the unfinished work")
+            return rv
     except RealpolitikError as exc:
         if debug:
             raise

@@ -61,7 +61,8 @@ def _json_default(value: Any) -> Any:
 
 def to_json(frame: pd.DataFrame, extra: dict[str, Any] | None = None) -> str:
     """Rows as records (NA → null) with the provenance and any extra attributes."""
-    records = json.loads(frame.to_json(orient="records", date_format="iso"))
+    records = json.loads(frame.to_json(orient="records", date_format="iso",
+                                       double_precision=15))
     payload: dict[str, Any] = {"provenance": provenance(frame)}
     payload.update(extra or {})
     payload["rows"] = records

@@ -39,11 +39,10 @@ def _table(frame: pd.DataFrame, method: str, title: str) -> Table:
              "mu_star_conf": "± μ*", "mu": "μ", "sigma": "σ"}
     outputs = frame.attrs.get("outputs", {})
     table = Table(title=title, header_style="bold")
-    table.add_column("label", no_wrap=True)
-    table.add_column("P mean", justify="right")
-    table.add_column("parameter", no_wrap=True)
+    table.add_column("label (P mean)", no_wrap=True)
+    table.add_column("parameter", overflow="fold")
     for c in cols:
-        table.add_column(heads[c], justify="right")
+        table.add_column(heads[c], justify="right", no_wrap=True, min_width=5)
     flat = []
     for label in LABELS:
         rows = frame[frame["label"] == label]
@@ -55,8 +54,8 @@ def _table(frame: pd.DataFrame, method: str, title: str) -> Table:
         rows = rows.sort_values(key, ascending=False, kind="stable")
         mean = outputs.get(label, {}).get("mean", math.nan)
         for i, d in enumerate(rows.to_dict("records")):
-            table.add_row(label if i == 0 else "", _num(mean) if i == 0 else "",
-                          str(d["parameter"]), *[_num(d[c]) for c in cols],
+            first = f"{label}\n(P {_num(mean)})" if i == 0 else ""
+            table.add_row(first, str(d["parameter"]), *[_num(d[c]) for c in cols],
                           end_section=i == len(rows) - 1)
     prov = frame.attrs.get("provenance", {}).get("config", {})
     caption = (f"{prov.get('n_evaluations', '?'):,} evaluations × "

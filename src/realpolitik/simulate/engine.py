@@ -5,7 +5,9 @@ the tandem's cohesion; per-region leeway of each partner. One step (year t−1 �
 
 1. x_i ← x_i + drift_i + volatility_i·ε_i (log power, i = A, B, C);
 2. T(t) = ln(P_A + P_B) − ln P_C − T(t0), the tandem's power relative to C since t0;
-   Ar(t) = ρ·Ar(t−1) + (1 − ρ)·g·T(t − lag) + policy(t) + s·ε  (``response`` mode) or
+   Ar(t) = ρ·Ar(t−1) + (1 − ρ)·(g·T(t − lag) + policy(t)) + s·ε  (``response`` mode: Ar
+   moves toward the level g·T + policy, so a policy path held at P adds P to Ar in the long
+   run) or
    Ar(t) = policy(t) + s·ε (``path`` mode); fronts ar_A = f_A·Ar, ar_B = f_B·Ar;
 3. Rg(t) = (ln(P_A/P_B) − ln(P_A0/P_B0)) / ln 2; the alignment label from the plane
    (:func:`realpolitik.models.plane.classify`, with hysteresis if the map has it);

@@ -56,7 +56,7 @@ def advance(x: np.ndarray, p: np.ndarray, ar: np.ndarray, t_hist: np.ndarray, he
         t_rel = math.log(pa + pb) - xc - t0_rel
         t_hist[new_head, j] = t_rel
         if response:
-            ar[j] = rho * ar[j] + (1.0 - rho) * gain * t_hist[lag_row, j] + policy_t + \
+            ar[j] = rho * ar[j] + (1.0 - rho) * (gain * t_hist[lag_row, j] + policy_t) + \
                 shock * draws[bi, step, 3, jj]
         else:
             ar[j] = policy_t + shock * draws[bi, step, 3, jj]

@@ -40,6 +40,16 @@ PRESETS = ("status-quo", "containment", "detente-with-weaker", "two-front-pressu
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, v: Any, info: Any) -> Any:
+        """YAML's true/false are not numbers: refuse them where a number is expected."""
+        if isinstance(v, bool):
+            ann = cls.model_fields[info.field_name].annotation
+            if ann is not bool:
+                raise ValueError(f"expected a number, not {str(v).lower()}")
+        return v
+
 
 class ActorGrowth(_Strict):
     """Yearly growth of one actor's log power: x(t+1) = x(t) + drift + volatility·ε."""
@@ -73,11 +83,12 @@ class Growth(_Strict):
 class AdversaryPolicy(_Strict):
     """The adversary's offensive response Ar (DESIGN §3.3, forecast mode).
 
-    ``mode: response`` — Ar(t) = persistence·Ar(t−1) + (1 − persistence)·gain·T(t − lag)
-    + path(t) + shock_sd·ε, where T is the tandem's power relative to C's, in log points since
-    t0 (C answers the tandem's growing threat, with a lag). ``mode: path`` — Ar(t) = path(t)
-    + shock_sd·ε. ``path`` maps years to policy intensity in Ar units, linearly interpolated
-    between the given years and held after the last (0 before the first).
+    ``mode: response`` — Ar(t) = persistence·Ar(t−1) + (1 − persistence)·(gain·T(t − lag)
+    + path(t)) + shock_sd·ε, where T is the tandem's power relative to C's, in log points since
+    t0 (C answers the tandem's growing threat, with a lag; Ar moves toward gain·T + path, so a
+    path held at P adds P to Ar in the long run). ``mode: path`` — Ar(t) = path(t)
+    + shock_sd·ε. ``path`` maps years to policy intensity in Ar units, interpolated linearly
+    from 0 at t0 through the given years and held after the last.
     """
 
     mode: Literal["response", "path"] = Field("response", description="response (Ar answers "
@@ -104,6 +115,11 @@ class AdversaryPolicy(_Strict):
         return dict(sorted(v.items()))
 
 
+DEFAULT_TARGETS: dict[str, float] = {
+    "hedging": 0.5, "bandwagoning": 0.3, "soft_balancing": 0.7, "hard_balancing": 0.9,
+    "chain_ganging": 1.0, "buck_passing": 0.2}
+
+
 class Cohesion(_Strict):
     """Cohesion of the tandem in [0, 1]; it moves toward the outcome's target each year and
     scales the macro surplus (Σ × cohesion / initial)."""
@@ -111,9 +127,9 @@ class Cohesion(_Strict):
     initial: float = Field(0.5, gt=0.0, le=1.0)
     rate: float = Field(0.2, ge=0.0, le=1.0, description="share of the gap to the target "
                         "closed each year (0: constant cohesion)")
-    targets: dict[str, float] = Field(default_factory=lambda: {
-        "hedging": 0.5, "bandwagoning": 0.3, "soft_balancing": 0.7, "hard_balancing": 0.9,
-        "chain_ganging": 1.0, "buck_passing": 0.2})
+    targets: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_TARGETS),
+                                      description="cohesion each outcome pulls toward; labels "
+                                      "left out keep their defaults")
 
     @field_validator("targets")
     @classmethod
@@ -126,7 +142,7 @@ class Cohesion(_Strict):
         for k, x in v.items():
             if not 0.0 <= float(x) <= 1.0:
                 raise ValueError(f"target of {k} is {x}; targets lie in [0, 1]")
-        full = {lab: 0.5 for lab in LABELS}
+        full = dict(DEFAULT_TARGETS)
         full.update({k: float(x) for k, x in v.items()})
         return full
 
@@ -333,7 +349,7 @@ def parse_text(text: str, suffix: str, source: str) -> Scenario:
         raise InputError(f"{source} is not valid {'TOML' if suffix == '.toml' else 'YAML'}: "
                          f"{first}", "check the indentation and quoting around that line"
                          ) from None
-    if data is None:
+    if data is None or (isinstance(data, dict) and not data and not text.strip()):
         raise InputError(f"{source} is empty", "see `realpolitik scenarios new`")
     return parse_scenario(data, source)
 
