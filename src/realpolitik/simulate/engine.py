@@ -35,7 +35,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,53 +267,91 @@ def _quantiles(hist: np.ndarray, name: str, qs: Iterable[float]) -> np.ndarray:
     return np.stack(out, axis=1)
 
 
+class Accumulator:
+    """Running totals of partial results: memory does not grow with the number of chunks.
+
+    Counts (labels, histograms, first entries) are integers, so adding them in any order gives
+    the same totals; per-block sums are kept per block and summed in block order at the end.
+    """
+
+    def __init__(self, r: Resolved, n_total: int) -> None:
+        self.r, self.n_total = r, n_total
+        nb = len(block_lengths(n_total))
+        ny, k = r.n_years, len(r.regions)
+        self.seen = np.zeros(nb, dtype=bool)
+        self.label_counts = np.zeros((ny, len(LABELS)), dtype=np.int64)
+        self.hist = {name: np.zeros((ny, _nbins(name)), dtype=np.int64) for name in RANGES}
+        self.entry = np.zeros((len(LABELS), ny), dtype=np.int64)
+        self.block_sums = {"rg": np.zeros((nb, ny)), "ar": np.zeros((nb, ny)),
+                           "cohesion": np.zeros((nb, ny)),
+                           "leeway": np.zeros((nb, ny, 2, k + 2))}
+
+    def add(self, part: Partial) -> None:
+        if self.seen[part.block0:part.block1].any():
+            raise InputError(f"blocks [{part.block0}, {part.block1}) were added twice: results "
+                             "must cover every block exactly once",
+                             "run each chunk once (see plan_chunks)")
+        self.seen[part.block0:part.block1] = True
+        self.label_counts += part.label_counts
+        for name in RANGES:
+            self.hist[name] += part.hist[name]
+        self.entry += part.entry_counts
+        for name, arr in part.sums.items():
+            self.block_sums[name][part.block0:part.block1] = arr
+
+    def dataset(self, seed: int, timings: dict[str, float] | None = None) -> xr.Dataset:
+        if not self.seen.all():
+            missing = int((~self.seen).sum())
+            raise InputError(f"{missing} block(s) of trajectories have no results: results "
+                             "must cover every block exactly once",
+                             "run every chunk of plan_chunks once")
+        r, n_total = self.r, self.n_total
+        label_counts, hist, entry = self.label_counts, self.hist, self.entry
+        sums = {k: v.sum(axis=0) for k, v in self.block_sums.items()}
+        n = float(n_total)
+        years = r.years
+        qs = list(r.scenario.quantiles)
+        entry_arr = np.asarray(entry, dtype=np.int64)
+        entered_total = entry_arr.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = (entry_arr * years[None, :]).sum(axis=1) / entered_total
+        expected = np.where(entered_total > 0, expected, np.nan)
+        components = ["macro", *r.regions.names, "total"]
+        prov = dict(r.provenance)
+        prov.update({"seed": seed, "n_trajectories": n_total, "block": BLOCK, "bin": BIN})
+        ds = xr.Dataset(
+            {
+                "probability": (("year", "label"), np.asarray(label_counts) / n),
+                "rg_quantile": (("year", "quantile"), _quantiles(hist["rg"], "rg", qs)),
+                "ar_quantile": (("year", "quantile"), _quantiles(hist["ar"], "ar", qs)),
+                "beaufre_quantile": (("year", "quantile"),
+                                     np.exp(_quantiles(hist["beaufre"], "beaufre", qs))),
+                "rg_mean": (("year",), sums["rg"] / n),
+                "ar_mean": (("year",), sums["ar"] / n),
+                "cohesion_mean": (("year",), sums["cohesion"] / n),
+                "leeway_mean": (("year", "partner", "component"), sums["leeway"] / n),
+                "first_entry_probability": (("label",), entered_total / n),
+                "first_entry_expected_year": (("label",), expected),
+            },
+            coords={"year": years, "label": list(LABELS), "quantile": qs,
+                    "partner": ["A", "B"], "component": components},
+            attrs={"provenance": json.dumps(prov, default=str), "scenario_name": r.scenario.name,
+                   "n_trajectories": n_total, "seed": seed, "t0": r.t0,
+                   "horizon": int(years[-1]), "tandem": "-".join(r.names[:2]),
+                   "adversary": r.names[2], "timings": json.dumps(timings or {})},
+        )
+        return ds
+
+
+
+
 def combine(r: Resolved, partials: list[Partial], seed: int, n_total: int,
             timings: dict[str, float] | None = None) -> xr.Dataset:
     """Merge partials (any order, any chunking) into the result Dataset."""
-    nb = len(block_lengths(n_total))
-    parts = sorted(partials, key=lambda p: p.block0)
-    covered = [b for p in parts for b in range(p.block0, p.block1)]
-    if covered != list(range(nb)):
-        raise InputError("the partial results do not cover every block exactly once",
-                         "run each chunk once (see plan_chunks)")
-    label_counts = np.sum([p.label_counts for p in parts], axis=0)
-    hist = {k: np.sum([p.hist[k] for p in parts], axis=0) for k in RANGES}
-    entry = np.sum([p.entry_counts for p in parts], axis=0)
-    sums = {k: np.concatenate([p.sums[k] for p in parts], axis=0).sum(axis=0)
-            for k in parts[0].sums}
-    n = float(n_total)
-    years = r.years
-    qs = list(r.scenario.quantiles)
-    entry_arr = np.asarray(entry, dtype=np.int64)
-    entered_total = entry_arr.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        expected = (entry_arr * years[None, :]).sum(axis=1) / entered_total
-    expected = np.where(entered_total > 0, expected, np.nan)
-    components = ["macro", *r.regions.names, "total"]
-    prov = dict(r.provenance)
-    prov.update({"seed": seed, "n_trajectories": n_total, "block": BLOCK, "bin": BIN})
-    ds = xr.Dataset(
-        {
-            "probability": (("year", "label"), np.asarray(label_counts) / n),
-            "rg_quantile": (("year", "quantile"), _quantiles(hist["rg"], "rg", qs)),
-            "ar_quantile": (("year", "quantile"), _quantiles(hist["ar"], "ar", qs)),
-            "beaufre_quantile": (("year", "quantile"),
-                                 np.exp(_quantiles(hist["beaufre"], "beaufre", qs))),
-            "rg_mean": (("year",), sums["rg"] / n),
-            "ar_mean": (("year",), sums["ar"] / n),
-            "cohesion_mean": (("year",), sums["cohesion"] / n),
-            "leeway_mean": (("year", "partner", "component"), sums["leeway"] / n),
-            "first_entry_probability": (("label",), entered_total / n),
-            "first_entry_expected_year": (("label",), expected),
-        },
-        coords={"year": years, "label": list(LABELS), "quantile": qs,
-                "partner": ["A", "B"], "component": components},
-        attrs={"provenance": json.dumps(prov, default=str), "scenario_name": r.scenario.name,
-               "n_trajectories": n_total, "seed": seed, "t0": r.t0,
-               "horizon": int(years[-1]), "tandem": "-".join(r.names[:2]),
-               "adversary": r.names[2], "timings": json.dumps(timings or {})},
-    )
-    return ds
+    acc = Accumulator(r, n_total)
+    for part in partials:
+        acc.add(part)
+    return acc.dataset(seed, timings)
 
 
 def simulate(r: Resolved, trajectories: int | None = None, seed: int | None = None,
@@ -345,19 +383,36 @@ def simulate(r: Resolved, trajectories: int | None = None, seed: int | None = No
             progress(part.n)
         return part
 
+    acc = Accumulator(r, n)
+    kept: list[Partial] = []
+
+    def take(part: Partial) -> None:
+        acc.add(part)
+        if keep_trajectories:
+            kept.append(part)
+
     if workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            partials = list(pool.map(run, chunks))
+            pending: set[Future[Partial]] = set()
+            for chunk in chunks:  # at most 2 × workers chunks in flight: bounded memory
+                if len(pending) >= 2 * workers:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        take(fut.result())
+                pending.add(pool.submit(run, chunk))
+            for fut in pending:
+                take(fut.result())
     else:
-        partials = [run(c) for c in chunks]
+        for chunk in chunks:
+            take(run(chunk))
     elapsed = time.perf_counter() - t_start
     tyears = n * (r.n_years - 1)
     timings = {"simulate_seconds": elapsed, "trajectory_years": tyears,
                "trajectory_years_per_second": tyears / elapsed if elapsed > 0 else float("nan"),
                "chunks": len(chunks), "workers": workers}
-    ds = combine(r, partials, s, n, timings)
+    ds = acc.dataset(s, timings)
     if keep_trajectories:
-        parts = sorted(partials, key=lambda p: p.block0)
+        parts = sorted(kept, key=lambda p: p.block0)
         for key in ("rg", "ar", "label", "cohesion"):
             ds[f"traj_{key}"] = (("trajectory", "year"),
                                  np.concatenate([p.trajectories[key] for p in parts

@@ -119,12 +119,15 @@ def account(t: int, label: np.ndarray, coh: np.ndarray, update: bool, targets: n
             da = pa / (pa + pc)
             db = pb / (pb + pc)
             lr = x[0, j] - x[1, j]
-            z = kappa * lr
-            if z >= 0:
-                theta = 1.0 / (1.0 + math.exp(-z))
+            if kappa == 1.0:  # the default: θ = P_A/(P_A + P_B), no exp
+                theta = pa / (pa + pb)
             else:
-                ez = math.exp(z)
-                theta = ez / (1.0 + ez)
+                z = kappa * lr
+                if z >= 0:
+                    theta = 1.0 / (1.0 + math.exp(-z))
+                else:
+                    ez = math.exp(z)
+                    theta = ez / (1.0 + ez)
             sig = sigma0 * max(0.0, 1.0 + lam * a) * (c / k0)
             v = (da + db) + sig
             g = v - (da + db)
@@ -137,7 +140,11 @@ def account(t: int, label: np.ndarray, coh: np.ndarray, update: bool, targets: n
             tot_b = mb
             # ã_A^m / ã_B^m = (a_A/a_B)^m · u with u = (P_A/P_B)^(μ·m): one exp, one division
             # per region (shares W·f, W·(1 − f); efforts W·m·f·(1 − f))
-            u = math.exp(mu * m * lr)
+            mum = mu * m
+            if mum == 0.5:  # the default: u = sqrt(P_A/P_B)
+                u = math.sqrt(pa / pb)
+            else:
+                u = math.exp(mum * lr)
             for k in range(nk):
                 w = stake[k]
                 am = adv_a_m[k] * u
