@@ -190,7 +190,8 @@ def main() -> None:
 
     rows: list[tuple[str, str, str, bool | None]] = []  # (what, target, measured, pass)
     print(f"realpolitik {realpolitik.__version__}, numpy {np.__version__}, numba "
-          f"{numba.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs "
+          f"{numba.__version__} (SVML {'on' if numba.config.USING_SVML else 'off'}), Python "
+          f"{platform.python_version()}, {os.cpu_count()} CPUs "
           f"({platform.processor() or platform.machine()})")
     idle = cpu_idle()
     if idle is not None:

@@ -590,3 +590,129 @@ def test_micro_shares_follow_relative_power() -> None:
     b_fast = fast.leeway_mean.sel(partner="B", component=regions).sum("component").values
     assert (a_fast[1:] > a_slow[1:]).all() and (b_fast[1:] < b_slow[1:]).all()
     assert a_fast[0] == a_slow[0]
+
+
+# ------------------------------------------------------------------------------------------
+# the fused block kernel: its normals, its labels and its statistics
+# ------------------------------------------------------------------------------------------
+def test_kernel_normals_are_numpys() -> None:
+    """kernels.fill_normals (SFC64 + ziggurat, inlined) draws NumPy's numbers, tails
+    included (≈ 0.3 % of draws leave the ziggurat's rectangles)."""
+    from realpolitik.simulate.engine import _sfc64_words
+
+    for seed, block in ((0, 0), (20261128, 7), (2**63 - 1, 123456)):
+        words = _sfc64_words(seed, block)
+        out = np.empty(3_000_000)
+        kernels.fill_normals(words, out)
+        ss = np.random.SeedSequence(seed, spawn_key=(block,))
+        ref = np.random.Generator(np.random.SFC64(ss)).standard_normal(out.size)
+        assert out.tobytes() == ref.tobytes()
+        assert (np.abs(ref) > 3.6541528853610088).sum() > 100  # the tail branch ran
+        # and the state advanced as NumPy's: the next draws agree too
+        more = np.empty(1000)
+        kernels.fill_normals(words, more)
+        ref_bg = np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(block,)))
+        g = np.random.Generator(ref_bg)
+        g.standard_normal(out.size)
+        np.testing.assert_array_equal(more, g.standard_normal(1000))
+
+
+def _random_plane_points(rm: Any, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points spread over the plane, many exactly on (or one ulp from) the thresholds."""
+    rng = np.random.default_rng(seed)
+    t = rm.thresholds()
+    rg = rng.uniform(-1.5, 1.5, n)
+    ar = rng.uniform(-1.0, 1.8, n)
+    r_edges = np.array([t.r_P, t.r_C, t.r_B0, 0.0])
+    a_edges = np.array([t.a_S, t.a_H, t.a_C, 0.0])
+    k = n // 4
+    rg[:k] = rng.choice(r_edges, k)
+    ar[k:2 * k] = rng.choice(a_edges, k)
+    # on the sloped bandwagoning boundary Rg = r_B(Ar)
+    ar_s = ar[2 * k:3 * k]
+    rg[2 * k:3 * k] = rm.r_B(ar_s)
+    idx = rng.integers(0, n, n // 50)
+    rg[idx] = np.nextafter(rg[idx], rng.choice([-np.inf, np.inf], idx.size))
+    idx = rng.integers(0, n, n // 50)
+    ar[idx] = np.nextafter(ar[idx], rng.choice([-np.inf, np.inf], idx.size))
+    rg[:8] = [np.inf, -np.inf, 0.0, 0.0, 1e308, -1e308, np.inf, -np.inf]
+    ar[:8] = [0.0, 0.0, np.inf, -np.inf, 1e308, -1e308, np.inf, -np.inf]
+    return rg, ar
+
+
+@pytest.mark.parametrize("base", ["default", "quadrant"])
+@pytest.mark.parametrize("options", [
+    {},
+    {"offense_shift": 0.1},
+    {"offense_shift": -0.15},
+    {"front_asymmetry": True},
+    {"front_asymmetry": True, "front_gap": 0.0, "offense_shift": 0.2},
+    {"front_asymmetry": True, "front_gap": 0.3, "beta": 0.0},
+    {"a_S": 0.1, "a_H": 0.3, "a_C": 0.3, "r_B0": 0.2, "r_C": 0.2, "r_P": -0.05, "beta": 1.5},
+])
+def test_kernel_labels_are_the_planes(base: str, options: dict[str, Any]) -> None:
+    """The fused kernel's rule tree (kernels._code / _label) gives plane.classify's label at
+    millions of points, exactly: both kinds, offense shift, front asymmetry with its gap."""
+    from realpolitik.models.plane import region_map
+    from realpolitik.simulate.engine import _plane_params
+
+    rm = region_map(base, **options)
+    lut, plane = _plane_params(rm)
+    n = 2_000_000
+    rg, ar = _random_plane_points(rm, n, seed=len(str(options)) + 7 * (base == "quadrant"))
+    rng = np.random.default_rng(3)
+    # fronts as the engine makes them, f·Ar, and free fronts around the thresholds
+    half = n // 2
+    with np.errstate(invalid="ignore"):  # 0·inf: NaN, replaced below
+        f_a = np.concatenate([rng.choice([1.0, 0.5, -0.5, 0.0], half) * ar[:half],
+                              rng.uniform(-1.0, 1.5, n - half)])
+        f_b = np.concatenate([rng.choice([1.0, -0.5, -1.0, 0.25], half) * ar[:half],
+                              rng.uniform(-1.0, 1.5, n - half)])
+    f_a[np.isnan(f_a)] = 0.0
+    f_b[np.isnan(f_b)] = 0.0
+    f_b[:n // 20] = f_a[:n // 20] + rm.front_gap  # the gap exactly
+    f_a[n // 20:n // 10] = rm.a_S - f_b[n // 20:n // 10] * 0.0  # a front exactly at a_S
+    want = classify(rg, ar, rm, ar_fronts=(f_a, f_b))
+    got = np.empty(n, dtype=np.int8)
+    kernels.classify_points(rg, ar, f_a, f_b, rm.front_asymmetry, lut, plane, got)
+    mismatch = np.flatnonzero(got != want)
+    assert mismatch.size == 0, (mismatch[:5], rg[mismatch[:5]], ar[mismatch[:5]])
+    assert len(np.unique(want)) >= 5  # the rules are exercised (options6 has no hard balancing)
+
+
+@pytest.mark.parametrize(("name", "overrides"), [
+    ("status-quo", {}),
+    ("detente-with-weaker", {}),  # front asymmetry
+    ("status-quo", {"region_map": {"base": "quadrant"}}),
+    ("two-front-pressure", {"region_map.offense_shift": 0.15}),
+    ("status-quo", {"adversary_policy.mode": "path", "adversary_policy.lag": 0}),
+    ("containment", {"adversary_policy.lag": 3, "leeway.kappa": 0.7, "leeway.mu": 1.3}),
+])
+def test_fused_kernel_equals_the_year_by_year_path(name: str, overrides: dict[str, Any]) -> None:
+    """kernels.run_block gives the Partial of the classic path (chunk_draws, advance,
+    plane.classify, account) bit for bit, short last block and kept trajectories included."""
+    from realpolitik.simulate.engine import _simulate_blocks
+
+    r = resolve(load_preset(name).with_overrides(overrides)) if overrides else resolved(name)
+    n = 2 * BLOCK + 77
+    for keep in (False, True):
+        a = _simulate_blocks(r, 8, n, 0, 3, keep, fused=True)
+        b = _simulate_blocks(r, 8, n, 0, 3, keep, fused=False)
+        assert a.n == b.n == n
+        np.testing.assert_array_equal(a.label_counts, b.label_counts)
+        np.testing.assert_array_equal(a.entry_counts, b.entry_counts)
+        for key in a.hist:
+            np.testing.assert_array_equal(a.hist[key], b.hist[key])
+        for key in a.sums:
+            assert a.sums[key].tobytes() == b.sums[key].tobytes(), key
+        if keep:
+            assert a.trajectories is not None and b.trajectories is not None
+            for key in a.trajectories:
+                assert a.trajectories[key].tobytes() == b.trajectories[key].tobytes(), key
+
+
+def test_fused_kernel_refuses_hysteresis() -> None:
+    from realpolitik.simulate.engine import _simulate_blocks
+
+    with pytest.raises(InputError, match="hysteresis"):
+        _simulate_blocks(_hyst_detente(), 1, BLOCK, 0, 1, False, fused=True)

@@ -250,6 +250,10 @@ def plane(
     index: Annotated[str, typer.Option("--index", "-i", help="Power index for Rg and the "
                                        "threat's power component.")] = "cinc",
     region_map: MapOpt = "default",
+    params: Annotated[Path | None, typer.Option("--params", help="Backtest parameter file "
+                                                "(realpolitik calibrate): its region map, "
+                                                "threat weights and scales s_g, s_a; replaces "
+                                                "--map.")] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     plot: PlotOpt = None,
@@ -264,8 +268,17 @@ def plane(
 
     check_figure_path(plot)
     adversary: str | list[str] = [x.strip() for x in c.split(",")] if "," in c else c
+    the_map = plane_model.get_map(region_map)
+    fitted: dict[str, Any] = {}
+    if params is not None:
+        from realpolitik.simulate.params import load_params, region_map_of, threat_weights_of
+
+        pm = load_params(params)
+        the_map = region_map_of(pm)
+        fitted = {"threat_weights": threat_weights_of(pm), "gap_scale": pm.transform.s_g,
+                  "threat_scale": pm.transform.s_a}
     frame = trajectory(a, b, adversary, years=_years(from_, to), base=base, index=index,
-                       region_map=plane_model.get_map(region_map))
+                       region_map=the_map, **fitted)
     shown_base = frame.attrs.get("base", base)
     display = frame[["year", "rg", "ar", "ar_A", "ar_B", "label", "p_label"]]
     _emit(frame, fmt, output, display=display,
@@ -274,8 +287,8 @@ def plane(
         from realpolitik.interfaces.figures import plane_figure
 
         box = plane_model.plot_box(frame["rg"].to_numpy(), frame["ar"].to_numpy())
-        plane_figure(frame, plane_model.region_polygons(plane_model.get_map(region_map), *box),
-                     plane_model.region_anchors(plane_model.get_map(region_map), *box), box,
+        plane_figure(frame, plane_model.region_polygons(the_map, *box),
+                     plane_model.region_anchors(the_map, *box), box,
                      plot, f"{a}–{b} against {c}: alignment plane (base {shown_base})")
         err_console.print(f"drew {plot}")
 
@@ -509,11 +522,13 @@ def data_measures() -> None:
 
 # ----------------------------------------------------------------------------------------------
 def _register_subcommands() -> None:
+    from realpolitik.interfaces.backtest_cli import register as register_backtest
     from realpolitik.interfaces.forecast_cli import register as register_forecast
     from realpolitik.interfaces.runs_cli import runs_app
     from realpolitik.interfaces.sensitivity_cli import register as register_sensitivity
 
     register_forecast(app, _emit, console, err_console)
+    register_backtest(app, _emit, console, err_console)
     register_sensitivity(app)
     app.add_typer(runs_app, name="runs")
 

@@ -60,6 +60,9 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
         store: StoreOpt = None,
         no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the run.")
                             ] = False,
+        params: Annotated[Path | None, typer.Option("--params", help="Backtest parameter "
+                                                    "file (realpolitik calibrate): use its "
+                                                    "region map.")] = None,
     ) -> None:
         """Monte Carlo forecast of the tandem's alignment; records the run in the store.
 
@@ -72,6 +75,10 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
         if workers < 1 or workers > 64:
             raise InputError(f"--workers {workers}: use 1 to 64")
         sc = load_scenario(scenario)
+        if params is not None:
+            from realpolitik.simulate.params import apply_to_scenario, load_params
+
+            sc = apply_to_scenario(sc, load_params(params))
         overrides: dict[str, Any] = {}
         if trajectories is not None:
             overrides["trajectories"] = trajectories

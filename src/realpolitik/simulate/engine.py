@@ -44,8 +44,8 @@ import xarray as xr
 
 from realpolitik.errors import InputError
 from realpolitik.models import leeway as lw
-from realpolitik.models.labels import LABELS
-from realpolitik.models.plane import classify, classify_path
+from realpolitik.models.labels import LABELS, label_index
+from realpolitik.models.plane import RegionMap, classify, classify_path
 from realpolitik.simulate.resolve import Resolved
 from realpolitik.simulate.scenario import BLOCK
 
@@ -171,7 +171,19 @@ def simulate_blocks(r: Resolved, seed: int, n_total: int, block0: int, block1: i
 
     A pure function of its arguments: the same blocks give the same :class:`Partial`, in any
     process. This is the unit that chunked, threaded and distributed runs share.
+
+    Without hysteresis each block runs in one fused kernel (:func:`kernels.run_block`: its
+    normals, the dynamics, the plane's label and the statistics, year by year); with
+    hysteresis (which needs the plane's margins, :func:`~realpolitik.models.plane.
+    classify_path`) the chunk advances year by year through :func:`kernels.advance`, the plane
+    and :func:`kernels.account`. Both give the same numbers (``tests/test_engine.py``).
     """
+    return _simulate_blocks(r, seed, n_total, block0, block1, keep_trajectories,
+                            fused=r.region_map.hysteresis == 0)
+
+
+def _simulate_blocks(r: Resolved, seed: int, n_total: int, block0: int, block1: int,
+                     keep_trajectories: bool, fused: bool) -> Partial:
     from realpolitik.simulate import kernels
 
     lengths = block_lengths(n_total)
@@ -182,7 +194,6 @@ def simulate_blocks(r: Resolved, seed: int, n_total: int, block0: int, block1: i
     lens = lengths[block0:block1]
     bounds = np.concatenate(([0], np.cumsum(lens))).astype(np.int64)
     n = int(bounds[-1])
-    draws = chunk_draws(seed, lengths, block0, block1, steps)
     ny = r.n_years
     nbk = len(lens)
     k = len(r.regions)
@@ -192,11 +203,20 @@ def simulate_blocks(r: Resolved, seed: int, n_total: int, block0: int, block1: i
     sums = {"rg": np.zeros((nbk, ny)), "ar": np.zeros((nbk, ny)),
             "cohesion": np.zeros((nbk, ny)), "leeway": np.zeros((nbk, ny, 2, k + 2))}
     entry = np.zeros((nl, ny), dtype=np.int64)
-    entered = np.zeros((nl, n), dtype=np.bool_)
     keep: dict[str, np.ndarray] | None = None
     if keep_trajectories:
         keep = {"rg": np.empty((n, ny)), "ar": np.empty((n, ny)),
                 "label": np.empty((n, ny), dtype=np.int8), "cohesion": np.empty((n, ny))}
+    if fused:
+        if m.hysteresis:
+            raise InputError("the fused kernel has no hysteresis", "use fused=False")
+        # the fused kernel: normals, advance, the plane's label and the statistics, block by
+        # block (kernels.run_block); hysteresis needs the plane's margins: the path below.
+        # P at t0 as the path below computes it (np.exp of the repeated x0)
+        p0 = np.exp(np.repeat(r.x0[:, None], int(lens[0]), axis=1))[:, 0].copy()
+        _run_fused(r, m, seed, block0, lens, bounds, p0, label_counts, hist, sums, entry, keep)
+        return Partial(block0, block1, n, label_counts, hist, sums, entry, keep)
+    entered = np.zeros((nl, n), dtype=np.bool_)
 
     par = r.leeway
     lo = np.array([RANGES[name][0] for name in ("rg", "ar", "beaufre")])
@@ -206,6 +226,7 @@ def simulate_blocks(r: Resolved, seed: int, n_total: int, block0: int, block1: i
     log_psi_c = float(np.log(r.psi[2]))
     x = np.ascontiguousarray(np.repeat(r.x0[:, None], n, axis=1))
     p = np.exp(x)
+    draws = chunk_draws(seed, lengths, block0, block1, steps)
     ar = np.zeros(n)
     rg = np.zeros(n)
     cohesion = np.full(n, m.k0)
@@ -239,6 +260,77 @@ def simulate_blocks(r: Resolved, seed: int, n_total: int, block0: int, block1: i
             label = classify(rg, ar, r.region_map, ar_fronts=fronts).astype(np.int8)
         account(t, True)
     return Partial(block0, block1, n, label_counts, hist, sums, entry, keep)
+
+
+def _plane_params(rm: RegionMap) -> tuple[np.ndarray, np.ndarray]:
+    """The region map as :func:`kernels.run_block` reads it: the plane's own rule table
+    (``plane._LUT``, then buck-passing for front asymmetry) and the thresholds in force
+    (``RegionMap.thresholds``, offense shift applied), in the order of
+    ``kernels.PLANE_FIELDS``."""
+    from realpolitik.models import plane
+    from realpolitik.simulate import kernels
+
+    t = rm.thresholds()
+    vals = {"ordered": float(rm.kind == "ordered-rules"), "a_S": t.a_S, "a_H": t.a_H,
+            "a_C": t.a_C, "r_B0": t.r_B0, "beta": t.beta, "r_P": t.r_P, "r_C": t.r_C,
+            "fronts": float(rm.front_asymmetry), "front_gap": rm.front_gap}
+    if rm.kind not in ("ordered-rules", "quadrant"):  # pragma: no cover - KINDS guards this
+        raise InputError(f"region map kind {rm.kind!r} has no kernel")
+    # code 32: front asymmetry's buck-passing (kernels._code)
+    lut = np.append(plane._LUT[rm.kind], np.int8(label_index("buck_passing"))).astype(np.int8)
+    return lut, np.array([float(vals[k]) for k in kernels.PLANE_FIELDS])
+
+
+def _sfc64_words(seed: int, block: int) -> np.ndarray:
+    """The state of block ``block``'s bit generator, ``SFC64(SeedSequence(seed,
+    spawn_key=(block,)))``, as the four words :func:`kernels.fill_normals` advances."""
+    bg = np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(block,)))
+    return np.array(bg.state["state"]["state"], dtype=np.uint64)
+
+
+def _run_fused(r: Resolved, m: _Model, seed: int, block0: int, lens: np.ndarray,
+               bounds: np.ndarray, p0: np.ndarray, label_counts: np.ndarray,
+               hist: dict[str, np.ndarray], sums: dict[str, np.ndarray], entry: np.ndarray,
+               keep: dict[str, np.ndarray] | None) -> None:
+    """Run each block of a chunk through :func:`kernels.run_block` (no hysteresis)."""
+    from realpolitik.simulate import kernels
+
+    par = r.leeway
+    lut, plane = _plane_params(r.region_map)
+    d = {"response": float(m.mode == "response"), "rho": m.rho, "gain": m.gain,
+         "shock": m.shock, "g0": m.g0, "t0_rel": m.t0_rel, "front_A": m.front[0],
+         "front_B": m.front[1], "rate": m.rate, "k0": m.k0, "log_psi_c": float(np.log(r.psi[2])),
+         "sigma0": par.sigma0, "lam": par.lam, "kappa": par.kappa, "m": par.m, "mu": par.mu,
+         "gamma": par.gamma, "width": BIN}
+    dyn = np.array([float(d[k]) for k in kernels.DYN_FIELDS])
+    lo = np.array([RANGES[name][0] for name in ("rg", "ar", "beaufre")])
+    nbins = np.array([_nbins(name) for name in ("rg", "ar", "beaufre")], dtype=np.int64)
+    adv_a = np.ascontiguousarray(r.regions.advantage[0] ** par.m, dtype=float)
+    adv_b = np.ascontiguousarray(r.regions.advantage[1] ** par.m, dtype=float)
+    x0 = np.ascontiguousarray(r.x0, dtype=float)
+    policy = np.ascontiguousarray(r.policy, dtype=float)
+    targets = np.ascontiguousarray(m.targets, dtype=float)
+    psi = np.ascontiguousarray(r.psi, dtype=float)
+    ny = r.n_years
+    empty = np.empty((0, ny))
+    empty8 = np.empty((0, ny), dtype=np.int8)
+    for i, ln in enumerate(lens):
+        words = _sfc64_words(seed, block0 + i)
+        a, b = int(bounds[i]), int(bounds[i + 1])
+        if keep is not None:
+            k_rg, k_ar, k_lab, k_coh = (keep["rg"][a:b], keep["ar"][a:b], keep["label"][a:b],
+                                        keep["cohesion"][a:b])
+        else:
+            k_rg, k_ar, k_lab, k_coh = empty, empty, empty8, empty
+        bad = kernels.run_block(words, int(ln), ny, m.lag, x0, p0, r.drift, r.volatility,
+                                policy, dyn, lut, plane, targets, psi, lo, nbins, m._stake,
+                                adv_a, adv_b, hist["rg"], hist["ar"], hist["beaufre"],
+                                label_counts, entry, sums["rg"][i], sums["ar"][i],
+                                sums["cohesion"][i], sums["leeway"][i], keep is not None,
+                                k_rg, k_ar, k_lab, k_coh)
+        if bad:
+            raise InputError("a trajectory's Rg or Ar is NaN: the plane cannot classify it",
+                             "check the scenario's growth and adversary parameters")
 
 
 def plan_chunks(n_total: int, chunk_size: int) -> list[tuple[int, int]]:
