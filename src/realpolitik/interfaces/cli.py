@@ -526,10 +526,12 @@ def _register_subcommands() -> None:
     from realpolitik.interfaces.forecast_cli import register as register_forecast
     from realpolitik.interfaces.runs_cli import runs_app
     from realpolitik.interfaces.sensitivity_cli import register as register_sensitivity
+    from realpolitik.interfaces.sweep_cli import register as register_sweep
 
     register_forecast(app, _emit, console, err_console)
     register_backtest(app, _emit, console, err_console)
     register_sensitivity(app)
+    register_sweep(app, _emit, console, err_console)
     app.add_typer(runs_app, name="runs")
 
 
