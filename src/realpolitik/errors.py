@@ -44,3 +44,16 @@ class DataIntegrityError(RealpolitikError):
 
 class InputError(RealpolitikError):
     """An argument out of range, of the wrong type, or inconsistent with another."""
+
+
+def positive_scale(value: object, name: str, hint: str) -> float:
+    """``value`` as a positive finite float, else :class:`InputError` naming ``name``."""
+    import math
+
+    try:
+        s = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        s = float("nan")
+    if isinstance(value, bool) or not (math.isfinite(s) and s > 0):
+        raise InputError(f"scale {name}={value!r} must be a positive finite number", hint)
+    return s

@@ -23,7 +23,7 @@ import pandas as pd
 
 from realpolitik.data.provenance import stamp
 from realpolitik.data.states import State, resolve_states
-from realpolitik.errors import InputError, StateYearError
+from realpolitik.errors import InputError, StateYearError, positive_scale
 from realpolitik.measures.power import INDICES, _check_index, _power_table, _year_bounds
 
 #: Default scale s_g of Rg: ln 2 (Rg = 1 is a doubling of P_A / P_B).
@@ -40,14 +40,8 @@ class GapSpread(NamedTuple):
 
 
 def _check_scale(scale: object) -> float:
-    try:
-        s = float(scale)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        s = float("nan")
-    if isinstance(scale, bool) or not (math.isfinite(s) and s > 0):
-        raise InputError(f"scale s_g={scale!r} must be a positive finite number",
-                         "the default is ln 2 = 0.693 (Rg = 1 is a doubling of the ratio)")
-    return s
+    return positive_scale(scale, "s_g",
+                          "the default is ln 2 = 0.693 (Rg = 1 is a doubling of the ratio)")
 
 
 def relative_gap(

@@ -82,7 +82,7 @@ from pydantic import (
 from realpolitik.data import loaders
 from realpolitik.data.provenance import stamp
 from realpolitik.data.states import State, resolve_states
-from realpolitik.errors import InputError, StateYearError
+from realpolitik.errors import InputError, StateYearError, positive_scale
 from realpolitik.measures.disputes import MID_YEARS, add_disputes
 from realpolitik.measures.geography import (
     CONTIGUITY_FIRST_YEAR,
@@ -253,14 +253,8 @@ def check_options(options: ThreatOptions | Mapping[str, Any] | None) -> ThreatOp
 
 
 def _check_scale(scale: object) -> float:
-    try:
-        s = float(scale)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        s = float("nan")
-    if isinstance(scale, bool) or not (math.isfinite(s) and s > 0):
-        raise InputError(f"scale s_A={scale!r} must be a positive finite number",
-                         "the default is 1 (Ar = 1: one weighted standard deviation)")
-    return s
+    return positive_scale(scale, "s_A",
+                          "the default is 1 (Ar = 1: one weighted standard deviation)")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1275,11 +1275,26 @@ def run_sweep(spec: SweepSpec | str | Path | None, store: ResultsStore | str | P
         return SweepResult(record["run_id"], table, list(config.get("skipped", [])),
                            record["chunks"], 0, record["chunks"],
                            time.perf_counter() - t_start, 0.0, "complete", cluster_label)
+    if record is not None and record["status"] == "running" and record["pid"] != os.getpid():
+        raise InputError(f"sweep run {record['run_id']} is running in pid {record['pid']} "
+                         f"on {record['hostname']}",
+                         "wait for it to finish, or stop it and resume it with --resume")
+    # the cluster first: a scheduler that cannot be reached leaves the store untouched
+    cluster = _Cluster(workers, scheduler) if workers or scheduler else None
+    try:
+        return _start(st, record, config, items, cluster, chunk_size, progress, years, seed,
+                      cluster_label if cluster is None else cluster.label, t_start)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _start(st: ResultsStore, record: dict[str, Any] | None, config: dict[str, Any],
+           items: list[SweepItem], cluster: _Cluster | None, chunk_size: int | None,
+           progress: Callable[[int, int], None] | None, years: list[int], seed: int,
+           cluster_label: str, t_start: float) -> SweepResult:
+    """Begin (or take over) the sweep's run and execute it; a failure marks the run failed."""
     if record is not None:
-        if record["status"] == "running" and record["pid"] != os.getpid():
-            raise InputError(f"sweep run {record['run_id']} is running in pid {record['pid']} "
-                             f"on {record['hostname']}",
-                             "wait for it to finish, or stop it and resume it with --resume")
         run_id = st.resume_run(record["run_id"])["run_id"]
     else:
         stored = {k: v for k, v in config.items() if not k.startswith("_")}
@@ -1293,8 +1308,8 @@ def run_sweep(spec: SweepSpec | str | Path | None, store: ResultsStore | str | P
             "horizon": next(iter(horizons)) if len(horizons) == 1 else None,
             "chunk_size": chunk_size, "workers": cluster_label})
     try:
-        return _execute(st, run_id, config, items, workers, scheduler, chunk_size, progress,
-                        years, seed, cluster_label, t_start)
+        return _execute(st, run_id, config, items, cluster, chunk_size, progress, years, seed,
+                        cluster_label, t_start)
     except BaseException as exc:
         reason = ("interrupted (KeyboardInterrupt)" if isinstance(exc, KeyboardInterrupt)
                   else f"{type(exc).__name__}: {exc}")
@@ -1326,7 +1341,7 @@ def _commit(st: ResultsStore, run_id: str, key: str, frames: Mapping[str, pd.Dat
 
 
 def _execute(st: ResultsStore, run_id: str, config: dict[str, Any], items: list[SweepItem],
-             workers: int, scheduler: str | None, chunk_size: int | None,
+             cluster: _Cluster | None, chunk_size: int | None,
              progress: Callable[[int, int], None] | None, years: list[int], seed: int,
              cluster_label: str, t_start: float) -> SweepResult:
     states = {it.key_prefix: _ScenarioState(it, len(block_lengths(it.scenario.trajectories)),
@@ -1372,17 +1387,12 @@ def _execute(st: ResultsStore, run_id: str, config: dict[str, Any], items: list[
             progress(reused + len(committed), total)
 
     if tasks:
-        if workers == 0 and not scheduler:
+        if cluster is None:
             for task in tasks:
                 take(run_chunk(task))
         else:
-            cluster = _Cluster(workers, scheduler)
-            try:
-                cluster_label = cluster.label
-                for result in _dask_results(cluster, tasks):
-                    take(result)
-            finally:
-                cluster.close()
+            for result in _dask_results(cluster, tasks):
+                take(result)
     missing = [s.item.label for s in states.values() if not s.complete]
     if missing:
         raise DataIntegrityError(f"{len(missing)} scenario(s) lack chunks after the sweep: "
@@ -1396,10 +1406,7 @@ def _execute(st: ResultsStore, run_id: str, config: dict[str, Any], items: list[
     ordered = [states[it.key_prefix] for it in items]
     ds = _sweep_dataset_of(config, ordered, seed, {})
     elapsed = time.perf_counter() - t_start
-    st.write_summary(run_id, ds, timings={"sweep_seconds": elapsed,
-                                          "compute_seconds": compute,
-                                          "chunks_computed": len(committed),
-                                          "chunks_reused": reused})
+    st.write_summary(run_id, ds, timings={"sweep": elapsed, "compute": compute})
     table = _results_table(items, config.get("skipped", []), ds, years)
     table.attrs["provenance"] = _provenance(config, run_id, st, seed)
     return SweepResult(run_id, table, list(config.get("skipped", [])), total, len(committed),
