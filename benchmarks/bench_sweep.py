@@ -20,8 +20,9 @@ critical path) and (2·T2 − C) / chunks with 2 workers (core time per chunk no
 computing: on this 2-core machine the parent — store commits, the scheduler — shares the two
 cores with the workers); this process's CPU time per chunk (mostly the store commit); the
 compute time measured inside the tasks with 1 and with 2 workers (it grows when two workers
-and the parent share two cores); whether the results are identical. The load average is printed
-too: other processes on the machine slow every figure, T2 most.
+and the parent share two cores); whether the results are identical. Other processes on the
+machine slow every figure, T2 most: the load average, and the cores that processes other than
+the benchmark's used during each timed run, are printed too.
 
     python benchmarks/bench_sweep.py [--trajectories 262144] [--sample 5] [--in-process]
     python benchmarks/bench_sweep.py --quick      # 30 scenarios of 16,384: a smoke test
@@ -71,6 +72,41 @@ def load() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+class Others:
+    """How many cores processes other than this one and its children (the workers) used
+    while the block ran: the machine's busy CPU time minus ours, over the wall time."""
+
+    def __enter__(self) -> Others:
+        self.t, self.busy, self.ours = time.perf_counter(), self._busy(), self._ours()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        wall = time.perf_counter() - self.t
+        self.cores = max(0.0, (self._busy() - self.busy) - (self._ours() - self.ours)) / wall
+
+    @staticmethod
+    def _busy() -> float:
+        import psutil
+
+        c = psutil.cpu_times()
+        return float(sum(getattr(c, f) for f in ("user", "nice", "system", "irq", "softirq")
+                         if hasattr(c, f)))
+
+    @staticmethod
+    def _ours() -> float:
+        import psutil
+
+        total = 0.0
+        me = psutil.Process()
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                t = proc.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+        return total
+
+
 def pure_compute(spec: Any, every: int) -> tuple[float, int]:
     """Mean seconds of ``simulate_blocks`` per chunk over every ``every``-th scenario."""
     from realpolitik.simulate.engine import simulate_blocks
@@ -98,7 +134,8 @@ def timed(spec: Any, folder: Path, name: str, scheduler: str | None = None
     return time.perf_counter() - start, result, cpu_seconds() - cpu
 
 
-def on_cluster(spec: Any, folder: Path, workers: int) -> tuple[float, Any, float, float]:
+def on_cluster(spec: Any, folder: Path, workers: int
+               ) -> tuple[float, Any, float, float, float]:
     import dask
     from distributed import Client, LocalCluster
 
@@ -113,8 +150,9 @@ def on_cluster(spec: Any, folder: Path, workers: int) -> tuple[float, Any, float
         client.wait_for_workers(workers, timeout=120)
         client.run(_warm_up)
         startup = time.perf_counter() - t
-        seconds, result, cpu = timed(spec, folder, f"w{workers}", cluster.scheduler_address)
-    return seconds, result, cpu, startup
+        with Others() as others:  # the workers are alive before and after: counted as ours
+            seconds, result, cpu = timed(spec, folder, f"w{workers}", cluster.scheduler_address)
+    return seconds, result, cpu, startup, others.cores
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,12 +191,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {1e3 * per_chunk:.0f} ms per chunk over {sampled} chunks: C = {compute:.1f} s "
               f"for the {n} chunks")
         print(f"1 worker ({load()}) …", flush=True)
-        t1, r1, cpu1, s1 = on_cluster(spec, folder, 1)
-        print(f"  T1 = {t1:.1f} s (cluster start and warm-up before it: {s1:.1f} s)")
+        t1, r1, cpu1, s1, o1 = on_cluster(spec, folder, 1)
+        print(f"  T1 = {t1:.1f} s (cluster start and warm-up before it: {s1:.1f} s); other "
+              f"processes used {o1:.2f} cores meanwhile")
         print(f"2 workers ({load()}) …", flush=True)
-        t2, r2, cpu2, s2 = on_cluster(spec, folder, 2)
+        t2, r2, cpu2, s2, o2 = on_cluster(spec, folder, 2)
         print(f"  T2 = {t2:.1f} s (cluster start and warm-up before it: {s2:.1f} s); chunks "
-              f"per worker process: {sorted(r2.pids.values())}")
+              f"per worker process: {sorted(r2.pids.values())}; other processes used "
+              f"{o2:.2f} cores meanwhile")
     identical = r1.table.equals(r2.table) and (not args.in_process or r0.table.equals(r1.table))
     efficiency = t1 / (2 * t2)
     chunks = r1.n_chunks

@@ -880,6 +880,7 @@ def plan_sweep(items: Sequence[SweepItem], chunk_size: int | None = None,
                              "e.g. --chunk-size 16384")
         nb = len(block_lengths(sc.trajectories))
         mask = covered.get(it.key_prefix, np.zeros(nb, dtype=bool))
+        config = sc.to_dict()  # one dict shared by the scenario's tasks
         per = cs // BLOCK
         b = 0
         while b < nb:
@@ -891,8 +892,8 @@ def plan_sweep(items: Sequence[SweepItem], chunk_size: int | None = None,
                 end += 1
             for b0 in range(b, end, per):
                 b1 = min(b0 + per, end)
-                tasks.append(ChunkTask(chunk_key(it.hash, b0, b1), it.hash, sc.to_dict(),
-                                       sc.seed, sc.trajectories, b0, b1))
+                tasks.append(ChunkTask(chunk_key(it.hash, b0, b1), it.hash, config, sc.seed,
+                                       sc.trajectories, b0, b1))
             b = end
     return tasks
 
