@@ -21,15 +21,33 @@ computing: on this 2-core machine the parent — store commits, the scheduler �
 cores with the workers); this process's CPU time per chunk (mostly the store commit); the
 compute time measured inside the tasks with 1 and with 2 workers (it grows when two workers
 and the parent share two cores); whether the results are identical. Other processes on the
-machine slow every figure, T2 most: the load average, and the cores that processes other than
-the benchmark's used during each timed run, are printed too.
+machine slow every figure, T2 most: the load average, the cores that processes other than the
+benchmark's used during each timed run, and a machine check before and after — how fast two
+plain processes computing chunks at once each run relative to one alone, the bound on what two
+workers can reach at that moment (1.0 on two free cores) — are printed too.
 
     python benchmarks/bench_sweep.py [--trajectories 262144] [--sample 5] [--in-process]
     python benchmarks/bench_sweep.py --quick      # 30 scenarios of 16,384: a smoke test
 
-Run here (2 cores, other engineers' tests running at the same time), the default gave:
+A run here (a 2-vCPU virtual machine shared with other work), the defaults, 3.6 minutes:
 
-    (filled in below by the last run; see docs/how-to/sweeps.md)
+    pure compute in-process, every 5th chunk (load average 2.45 3.23 2.90) …
+      444 ms per chunk over 42 chunks: C = 93.2 s for the 210 chunks
+    machine check: two plain processes computing at once each ran at 0.87 of the speed of one
+    1 worker: T1 = 100.5 s (cluster start and warm-up before it: 2.8 s)
+    2 workers: T2 = 64.8 s; chunks per worker process: [105, 105]
+    machine check again: 0.68
+    scaling efficiency T1/(2·T2) = 0.78 (target ≥ 0.8: MISS); speed-up T1/T2 = 1.55
+    overhead per chunk: 1 worker (T1 − C)/chunks = 35 ms; 2 workers (2·T2 − C)/chunks = 173 ms
+    this process's CPU per chunk (store commits, scheduler, client): 101 ms / 97 ms
+    compute per chunk measured inside the tasks: 449 ms with 1 worker, 573 ms with 2
+    efficiency relative to the machine's own scaling of two processes: 0.89
+    results identical on 1 and 2 workers: True
+
+(abridged; a second run, with the machine check at 0.97 and 1.15: T1 = 115.3 s, T2 = 77.3 s,
+efficiency 0.75). The parent's 100–120 ms of CPU per chunk — about 50 ms of it the store
+commit, which opens and closes the DuckDB file for every operation — is taken from the
+workers' two cores: with the commit replaced by a no-op, 60 such chunks scaled at 0.96.
 """
 
 from __future__ import annotations
@@ -105,6 +123,49 @@ class Others:
             except psutil.Error:
                 pass
         return total
+
+
+_MACHINE = """
+import sys, time
+from realpolitik.simulate.engine import simulate_blocks
+from realpolitik.simulate.resolve import resolve
+from realpolitik.simulate.scenario import load_preset
+r = resolve(load_preset("status-quo"))
+simulate_blocks(r, 0, 1024, 0, 1)
+n, blocks = int(sys.argv[1]), int(sys.argv[2])
+print("ready", flush=True)
+sys.stdin.readline()
+start = time.perf_counter()
+for i in range(n):
+    simulate_blocks(r, i, blocks * 1024, 0, blocks)
+print(time.perf_counter() - start, flush=True)
+"""
+
+
+def machine_scaling(blocks: int, n: int = 4) -> float:
+    """How fast two plain processes computing chunks at once each run, relative to one alone
+    (1.0: two real cores; 0.5: the two share one) — the most two workers can get here now."""
+    import subprocess
+
+    def run(k: int) -> list[float]:
+        procs = [subprocess.Popen([sys.executable, "-c", _MACHINE, str(n), str(blocks)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                 for _ in range(k)]
+        try:
+            for proc in procs:  # all loaded, then all started together
+                assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+            for proc in procs:
+                assert proc.stdin is not None
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            return [float(proc.communicate(timeout=600)[0]) for proc in procs]
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+
+    alone = run(1)[0]
+    return alone / max(run(2))
 
 
 def pure_compute(spec: Any, every: int) -> tuple[float, int]:
@@ -190,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         compute = per_chunk * n
         print(f"  {1e3 * per_chunk:.0f} ms per chunk over {sampled} chunks: C = {compute:.1f} s "
               f"for the {n} chunks")
+        blocks = max(1, trajectories // 1024)
+        before = machine_scaling(blocks)
+        print(f"machine check: two plain processes computing at once each ran at {before:.2f} "
+              "of the speed of one alone", flush=True)
         print(f"1 worker ({load()}) …", flush=True)
         t1, r1, cpu1, s1, o1 = on_cluster(spec, folder, 1)
         print(f"  T1 = {t1:.1f} s (cluster start and warm-up before it: {s1:.1f} s); other "
@@ -199,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  T2 = {t2:.1f} s (cluster start and warm-up before it: {s2:.1f} s); chunks "
               f"per worker process: {sorted(r2.pids.values())}; other processes used "
               f"{o2:.2f} cores meanwhile")
+        after = machine_scaling(blocks)
+        print(f"machine check again: {after:.2f}", flush=True)
     identical = r1.table.equals(r2.table) and (not args.in_process or r0.table.equals(r1.table))
     efficiency = t1 / (2 * t2)
     chunks = r1.n_chunks
@@ -216,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"compute per chunk measured inside the tasks: "
           f"{1e3 * r1.compute_seconds / chunks:.0f} ms with 1 worker, "
           f"{1e3 * r2.compute_seconds / chunks:.0f} ms with 2")
+    print(f"the machine's own scaling of two processes (the bound on the efficiency): "
+          f"{before:.2f} before, {after:.2f} after; efficiency relative to it: "
+          f"{efficiency / max(before, after):.2f}")
     print(f"results identical on 1 and 2 workers{' and in-process' if t0 else ''}: "
           f"{identical}")
     return 0 if identical else 1

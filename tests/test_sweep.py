@@ -482,7 +482,7 @@ def test_a_worker_killed_mid_sweep_costs_only_a_retry(tmp_path: Path) -> None:
         keys = st_.completed_chunks(result.run_id)
         assert st_.list_runs().loc[0, "chunks"] == 12 == len(keys)
         assert st_.get_run(result.run_id)["status"] == "complete"
-    assert keys == {t.key for t in plan_sweep(expand_spec(spec).items)}
+    assert keys == {t.key for t in plan_sweep(expand_spec(spec).items, 32 * BLOCK)}
     ref = run_sweep(spec, tmp_path / "ref.duckdb", chunk_size=64 * BLOCK)
     assert_same_table(result.table, ref.table)
 
@@ -572,7 +572,7 @@ def test_processes_sharing_a_store_are_serialised_or_refused(tmp_path: Path) -> 
             seed = int(st_.get_run(rid)["seed"])
             spec = parse_spec({**SMALL, "base": base, "seed": seed, "chunk_size": 2 * BLOCK})
             keys = st_.completed_chunks(rid)
-            want = {t.key for t in plan_sweep(expand_spec(spec).items)}
+            want = {t.key for t in plan_sweep(expand_spec(spec).items, 2 * BLOCK)}
             assert keys == want, (rid, sorted(keys ^ want), runs.to_dict("records"), codes,
                                   [e for _, e in outs])
             if seed not in refs:

@@ -6,7 +6,7 @@ A **sweep spec** is a YAML file (or mapping)::
     base: status-quo               # preset name or scenario file (relative to the spec)
     trajectories: 16384            # optional: every scenario's ensemble size
     seed: 7                        # optional: every scenario's root seed
-    chunk_size: 16384              # optional: trajectories per chunk (a multiple of 1024)
+    chunk_size: 262144             # optional: trajectories per chunk (a multiple of 1024)
     years: [2030]                  # optional: years reported besides each horizon
     grid:                          # full factorial, the last key varying fastest …
       growth.B.drift: [-0.02, 0.0, 0.02]
@@ -117,6 +117,7 @@ if TYPE_CHECKING:
     from realpolitik.store import ResultsStore
 
 __all__ = [
+    "CHUNK_SIZE",
     "MAX_SCENARIOS",
     "ChunkResult",
     "ChunkTask",
@@ -147,6 +148,10 @@ MAX_SCENARIOS = 100_000
 #: How many times a chunk lost with a dead worker is submitted again (on top of Dask's own
 #: rescheduling of the tasks of a worker that dies, and of ``retries`` for exceptions).
 RESUBMITS = 3
+#: Trajectories per chunk unless the spec or the caller says otherwise: 256 blocks, about half a
+#: second of compute — well above the parent's work per chunk (the store commit, ~50 ms) and
+#: Dask's per-task overhead, and still a fine grain for checkpoints.
+CHUNK_SIZE = 256 * BLOCK
 #: Chunks in flight per worker thread: enough that a worker always has the next one queued,
 #: few enough that finished results wait in no one's memory for long.
 RUN_AHEAD = 4
@@ -403,8 +408,7 @@ class _Bases:
         self.spec, self.source = spec, source
         self.loaded: dict[str, Scenario] = {}
         self.common: dict[str, Any] = {k: v for k, v in (
-            ("trajectories", spec.trajectories), ("seed", spec.seed),
-            ("chunk_size", spec.chunk_size)) if v is not None}
+            ("trajectories", spec.trajectories), ("seed", spec.seed)) if v is not None}
 
     def get(self, name: Any, where: str) -> Scenario:
         if not isinstance(name, str) or not name.strip():
@@ -421,8 +425,7 @@ class _Bases:
             except InputError as exc:
                 raise InputError(f"{where}: base = {name!r}: {exc.message}", exc.hint) \
                     from None
-            self.loaded[name] = _apply(sc, self.common, f"{self.source}: trajectories/seed/"
-                                       "chunk_size")
+            self.loaded[name] = _apply(sc, self.common, f"{self.source}: trajectories/seed")
         return self.loaded[name]
 
 
@@ -867,14 +870,15 @@ def frames_to_partial(frames: Mapping[str, pd.DataFrame]) -> Partial:
 def plan_sweep(items: Sequence[SweepItem], chunk_size: int | None = None,
                done: Iterable[str] = ()) -> list[ChunkTask]:
     """The chunks still to compute: every block of every scenario not covered by the committed
-    chunk keys ``done``, grouped into chunks of about ``chunk_size`` trajectories (default: the
-    scenario's). Uncovered runs of blocks are chunked on their own, so committed chunks of a
+    chunk keys ``done``, grouped into chunks of about ``chunk_size`` trajectories (default:
+    :data:`CHUNK_SIZE`; a scenario's own ``chunk_size``, meant for the threads of one forecast,
+    is not used). Uncovered runs of blocks are chunked on their own, so committed chunks of a
     different chunk size are reused as they are and no block is computed twice."""
     covered = _coverage(items, done)
     tasks = []
     for it in items:
         sc = it.scenario
-        cs = int(chunk_size if chunk_size is not None else sc.chunk_size)
+        cs = int(chunk_size if chunk_size is not None else CHUNK_SIZE)
         if cs % BLOCK or cs < BLOCK:
             raise InputError(f"chunk size {cs} must be a positive multiple of {BLOCK}",
                              "e.g. --chunk-size 16384")
@@ -1086,7 +1090,7 @@ def _config_of(spec: SweepSpec, exp: Expansion, chunk_size: int | None) -> dict[
         "spec": json.loads(spec.model_dump_json()),
         "bases": {b: sc.to_dict() for b, sc in exp.bases.items()},
         "scenarios": scenarios, "skipped": exp.skipped, "years": list(spec.years),
-        "chunk_size": chunk_size, "data": data_versions(keys),
+        "chunk_size": chunk_size or spec.chunk_size or CHUNK_SIZE, "data": data_versions(keys),
     }
 
 
@@ -1220,8 +1224,9 @@ def run_sweep(spec: SweepSpec | str | Path | None, store: ResultsStore | str | P
 
     ``workers=0`` computes in this process; ``workers=N`` starts a Dask ``LocalCluster`` of N
     single-threaded worker processes on 127.0.0.1; ``scheduler="tcp://HOST:PORT"`` uses an
-    existing Dask cluster. ``chunk_size`` (trajectories, a multiple of 1024) overrides the
-    scenarios'. ``progress(done, total)`` is called with chunk counts as chunks are committed.
+    existing Dask cluster. ``chunk_size`` (trajectories per chunk, a multiple of 1024; default
+    the spec's, else :data:`CHUNK_SIZE`) never changes results. ``progress(done, total)`` is
+    called with chunk counts as chunks are committed.
     ``resume_run_id`` resumes a stored sweep (``spec`` may then be None). The same sweep run
     again resumes its run (see the module docstring). Results never depend on ``workers``,
     ``scheduler`` or ``chunk_size``.
@@ -1307,7 +1312,7 @@ def _start(st: ResultsStore, record: dict[str, Any] | None, config: dict[str, An
             "version": __version__,
             "n_trajectories": next(iter(uniform)) if len(uniform) == 1 else None,
             "horizon": next(iter(horizons)) if len(horizons) == 1 else None,
-            "chunk_size": chunk_size, "workers": cluster_label})
+            "chunk_size": config["chunk_size"], "workers": cluster_label})
     try:
         return _execute(st, run_id, config, items, cluster, chunk_size, progress, years, seed,
                         cluster_label, t_start)
