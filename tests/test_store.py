@@ -218,6 +218,38 @@ def test_chunk_commits_are_idempotent(store: ResultsStore) -> None:
         store.commit_chunk(run_id, "", frame)
 
 
+def test_batched_chunk_commits(store: ResultsStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from realpolitik.store import chunk_payload
+
+    run_id = store.begin_run({"scenario_name": "batch", "seed": 6})
+    frame = pd.DataFrame({"x": [1.0, 2.0]})
+    assert store.commit_chunks(run_id, []) == []
+    assert store.commit_chunk(run_id, "b/0", x=frame) is True
+    # already-held keys and a key repeated inside the batch are stored once; bytes made
+    # elsewhere (chunk_payload) and frames mix
+    got = store.commit_chunks(run_id, [("b/0", {"x": frame}), ("b/1", chunk_payload({"x": frame})),
+                                       ("b/2", {"x": frame.head(1)}), ("b/1", {"x": frame})])
+    assert got == [False, True, True, False]
+    assert store.completed_chunks(run_id) == {"b/0", "b/1", "b/2"}
+    pd.testing.assert_frame_equal(store.load_chunk(run_id, "b/1")["x"], frame)
+    # a failure inside the transaction rolls the whole batch back
+    real = duckdb.DuckDBPyConnection.executemany
+
+    def boom(self: duckdb.DuckDBPyConnection, *args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(duckdb.DuckDBPyConnection, "executemany", boom)
+    with pytest.raises(KeyboardInterrupt):
+        store.commit_chunks(run_id, [("b/3", {"x": frame}), ("b/4", {"x": frame})])
+    monkeypatch.setattr(duckdb.DuckDBPyConnection, "executemany", real)
+    assert store.completed_chunks(run_id) == {"b/0", "b/1", "b/2"}
+    with pytest.raises(InputError, match="chunk key"):
+        store.commit_chunks(run_id, [("b/5", {"x": frame}), ("", {"x": frame})])
+    with pytest.raises(InputError, match="dict of DataFrames"):
+        store.commit_chunks(run_id, [("b/5", frame)])  # type: ignore[list-item]
+    assert store.completed_chunks(run_id) == {"b/0", "b/1", "b/2"}
+
+
 def test_threads_committing_the_same_chunks(store: ResultsStore) -> None:
     run_id = store.begin_run({"scenario_name": "threads", "seed": 4})
     barrier = threading.Barrier(3)

@@ -359,6 +359,31 @@ def test_store_layout_and_runs_list(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert not chunk_files_dir(store, res.run_id).exists()
 
 
+def test_batched_commits_keep_what_was_received(tmp_path: Path) -> None:
+    """Chunks are committed in batches; an interrupt after a batch keeps exactly the chunks
+    committed so far, and a resume completes the sweep with the same numbers."""
+    spec = small_spec(base=short_base(tmp_path))
+    store = tmp_path / "s.duckdb"
+    seen: list[int] = []
+
+    def stop_after_8(done: int, total: int) -> None:
+        seen.append(done)
+        if done >= 8:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(spec, store, progress=stop_after_8, commit_batch=4)
+    assert seen == [0, 4, 8]  # progress moves a batch at a time
+    with ResultsStore(store) as st_:
+        (rid,) = st_.list_runs()["run_id"]
+        assert len(st_.completed_chunks(rid)) == 8
+    resumed = run_sweep(None, store, resume_run_id=rid, commit_batch=7)
+    assert resumed.n_reused == 8 and resumed.n_computed == resumed.n_chunks - 8
+    assert_same_table(resumed.table, run_sweep(spec, tmp_path / "ref.duckdb").table)
+    with pytest.raises(InputError, match="commit_batch"):
+        run_sweep(spec, store, commit_batch=0)
+
+
 def test_resume_skips_completed_chunks(tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     spec = small_spec(base=short_base(tmp_path))
@@ -369,7 +394,7 @@ def test_resume_skips_completed_chunks(tmp_path: Path,
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_sweep(spec, store, progress=stop_after_7)
+        run_sweep(spec, store, progress=stop_after_7, commit_batch=1)
     with ResultsStore(store) as st_:
         (rid,) = st_.list_runs()["run_id"]
         record = st_.get_run(rid)
@@ -462,14 +487,15 @@ def test_a_worker_killed_mid_sweep_costs_only_a_retry(tmp_path: Path) -> None:
         assert len(pids) == 2
 
         def kill_one(done: int, total: int) -> None:
-            if done == 3 and not killed:
+            if done >= 3 and not killed:
                 busy = {w: keys for w, keys in client.processing().items() if keys}
                 addr = next(iter(busy)) if busy else next(iter(pids))
                 killed.update(pid=pids[addr], lost=list(busy.get(addr, ())))
                 os.kill(pids[addr], signal.SIGKILL)
 
         thread, box = _bounded_thread(lambda: run_sweep(
-            spec, store, scheduler=cluster.scheduler_address, progress=kill_one))
+            spec, store, scheduler=cluster.scheduler_address, progress=kill_one,
+            commit_batch=1))
         thread.join(timeout=75)
         assert not thread.is_alive(), "the sweep did not finish within 75 s"
     assert "error" not in box, box.get("error")

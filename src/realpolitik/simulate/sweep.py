@@ -599,7 +599,17 @@ class ChunkResult:
     seconds: float
     pid: int
     error: str | None = None
+    #: ``frames`` serialised for the store (:func:`realpolitik.store.chunk_payload`), made by
+    #: the worker so the committing process only writes bytes
+    payload: tuple[bytes, int, int] | None = None
 
+
+#: A sweep commits the chunks it has received in one transaction when this many are waiting
+#: or the oldest has waited this long (seconds), and at the end: each transaction opens,
+#: checks and closes the store (tens of ms), a cost paid once per batch instead of per chunk.
+#: A process killed meanwhile loses only the uncommitted chunks, which a resume computes again.
+COMMIT_BATCH = 32
+COMMIT_EVERY = 1.0
 
 #: The frames of a chunk committed to the store (small), and those written as Parquet files
 #: next to it (large: they grow with the chunk's blocks).
@@ -756,9 +766,11 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     part = simulate_blocks(r, task.seed, task.n_total, task.block0, task.block1)
     seconds = time.perf_counter() - start
     frames = partial_frames(part, r, task.seed, task.n_total)
-    return ChunkResult(task.key, {k: frames[k] for k in STORE_FRAMES},
-                       {k: _parquet_bytes(frames[k]) for k in FILE_FRAMES}, seconds,
-                       os.getpid())
+    small = {k: frames[k] for k in STORE_FRAMES}
+    from realpolitik.store import chunk_payload
+
+    return ChunkResult(task.key, small, {k: _parquet_bytes(frames[k]) for k in FILE_FRAMES},
+                       seconds, os.getpid(), payload=chunk_payload(small))
 
 
 def _warm_up() -> tuple[int, str]:
@@ -1219,14 +1231,17 @@ def _dask_results(cluster: _Cluster, tasks: Sequence[ChunkTask]) -> Iterable[Chu
 def run_sweep(spec: SweepSpec | str | Path | None, store: ResultsStore | str | Path,
               workers: int = 0, scheduler: str | None = None, chunk_size: int | None = None,
               progress: Callable[[int, int], None] | None = None,
-              resume_run_id: str | None = None) -> SweepResult:
+              resume_run_id: str | None = None,
+              commit_batch: int = COMMIT_BATCH) -> SweepResult:
     """Run a sweep, checkpointing every chunk in ``store``, and return its results table.
 
     ``workers=0`` computes in this process; ``workers=N`` starts a Dask ``LocalCluster`` of N
     single-threaded worker processes on 127.0.0.1; ``scheduler="tcp://HOST:PORT"`` uses an
     existing Dask cluster. ``chunk_size`` (trajectories per chunk, a multiple of 1024; default
     the spec's, else :data:`CHUNK_SIZE`) never changes results. ``progress(done, total)`` is
-    called with chunk counts as chunks are committed.
+    called with chunk counts as chunks are committed. Chunks are committed in batches of up to
+    ``commit_batch`` (or every :data:`COMMIT_EVERY` seconds), one transaction each; 1 commits
+    every chunk on its own (slower: each commit opens and closes the store).
     ``resume_run_id`` resumes a stored sweep (``spec`` may then be None). The same sweep run
     again resumes its run (see the module docstring). Results never depend on ``workers``,
     ``scheduler`` or ``chunk_size``.
@@ -1242,6 +1257,10 @@ def run_sweep(spec: SweepSpec | str | Path | None, store: ResultsStore | str | P
     if chunk_size is not None and (chunk_size < BLOCK or chunk_size % BLOCK):
         raise InputError(f"chunk size {chunk_size} must be a positive multiple of {BLOCK}",
                          "e.g. --chunk-size 16384")
+    if isinstance(commit_batch, bool) or not isinstance(commit_batch, int) or not \
+            1 <= commit_batch <= 10_000:
+        raise InputError(f"commit_batch = {commit_batch!r}: use a whole number from 1 to "
+                         "10000", f"the default is {COMMIT_BATCH}")
     st = store if isinstance(store, ResultsStore) else ResultsStore(store)
     if spec is not None and not isinstance(spec, SweepSpec):
         spec = load_spec(spec)
@@ -1289,7 +1308,8 @@ def run_sweep(spec: SweepSpec | str | Path | None, store: ResultsStore | str | P
     cluster = _Cluster(workers, scheduler) if workers or scheduler else None
     try:
         return _start(st, record, config, items, cluster, chunk_size, progress, years, seed,
-                      cluster_label if cluster is None else cluster.label, t_start)
+                      cluster_label if cluster is None else cluster.label, t_start,
+                      commit_batch)
     finally:
         if cluster is not None:
             cluster.close()
@@ -1298,7 +1318,8 @@ def run_sweep(spec: SweepSpec | str | Path | None, store: ResultsStore | str | P
 def _start(st: ResultsStore, record: dict[str, Any] | None, config: dict[str, Any],
            items: list[SweepItem], cluster: _Cluster | None, chunk_size: int | None,
            progress: Callable[[int, int], None] | None, years: list[int], seed: int,
-           cluster_label: str, t_start: float) -> SweepResult:
+           cluster_label: str, t_start: float, commit_batch: int = COMMIT_BATCH
+           ) -> SweepResult:
     """Begin (or take over) the sweep's run and execute it; a failure marks the run failed."""
     if record is not None:
         run_id = st.resume_run(record["run_id"])["run_id"]
@@ -1315,7 +1336,7 @@ def _start(st: ResultsStore, record: dict[str, Any] | None, config: dict[str, An
             "chunk_size": config["chunk_size"], "workers": cluster_label})
     try:
         return _execute(st, run_id, config, items, cluster, chunk_size, progress, years, seed,
-                        cluster_label, t_start)
+                        cluster_label, t_start, commit_batch)
     except BaseException as exc:
         reason = ("interrupted (KeyboardInterrupt)" if isinstance(exc, KeyboardInterrupt)
                   else f"{type(exc).__name__}: {exc}")
@@ -1332,24 +1353,36 @@ def _provenance(config: Mapping[str, Any], run_id: str, store: ResultsStore,
             "skipped": [f"{s['label']}: {s['reason']}" for s in config.get("skipped", [])]}
 
 
-def _commit(st: ResultsStore, run_id: str, key: str, frames: Mapping[str, pd.DataFrame]
+def _commit(st: ResultsStore, run_id: str,
+            batch: Sequence[tuple[str, Mapping[str, pd.DataFrame] | tuple[bytes, int, int]]]
             ) -> None:
-    """Commit a chunk; a commit reported as a duplicate is checked against the store (and
-    tried again if the chunk is not there), so a run never counts a chunk it does not hold."""
+    """Commit a batch of chunks in one transaction; a chunk reported as a duplicate is checked
+    against the store (and tried again if it is not there), so a run never counts a chunk it
+    does not hold."""
+    pending = list(batch)
     for _ in range(3):
-        if st.commit_chunk(run_id, key, **frames) or key in st.completed_chunks(run_id):
+        stored = st.commit_chunks(run_id, pending)
+        if all(stored):
             return
-        log.warning("chunk %s was reported as committed but is not in the store; retrying",
-                    key)
-    raise DataIntegrityError(f"chunk {key} of run {run_id} cannot be committed to "
+        held = st.completed_chunks(run_id)
+        pending = [c for c, ok in zip(pending, stored, strict=True)
+                   if not ok and c[0] not in held]
+        if not pending:
+            return
+        log.warning("chunk(s) %s reported as committed but not in the store; retrying",
+                    ", ".join(c[0] for c in pending[:3]))
+    raise DataIntegrityError(f"chunk {pending[0][0]} of run {run_id} cannot be committed to "
                              f"{st.path}", "check the store with `realpolitik runs show`, "
                              "then resume the sweep")
+
+
 
 
 def _execute(st: ResultsStore, run_id: str, config: dict[str, Any], items: list[SweepItem],
              cluster: _Cluster | None, chunk_size: int | None,
              progress: Callable[[int, int], None] | None, years: list[int], seed: int,
-             cluster_label: str, t_start: float) -> SweepResult:
+             cluster_label: str, t_start: float, commit_batch: int = COMMIT_BATCH
+             ) -> SweepResult:
     states = {it.key_prefix: _ScenarioState(it, len(block_lengths(it.scenario.trajectories)),
                                             np.zeros(len(block_lengths(
                                                 it.scenario.trajectories)), dtype=bool))
@@ -1373,32 +1406,56 @@ def _execute(st: ResultsStore, run_id: str, config: dict[str, Any], items: list[
     compute = 0.0
     pids: dict[int, int] = {}
 
+    waiting: dict[str, ChunkResult] = {}
+    first_wait = 0.0
+
+    def flush() -> None:
+        if not waiting:
+            return
+        batch = [(k, r.payload if r.payload is not None else r.frames)
+                 for k, r in waiting.items()]
+        _commit(st, run_id, batch)
+        for key, result in waiting.items():
+            committed.add(key)
+            states[key[:16]].add(result.frames)
+        waiting.clear()
+        if progress is not None:
+            progress(reused + len(committed), total)
+
     def take(result: ChunkResult) -> None:
-        nonlocal compute
+        nonlocal compute, first_wait
         if result.error is not None:
             task = by_key[result.key]
             label = states[task.scenario_hash[:16]].item.label
             raise InputError(f"scenario {label!r}: {result.error}",
                              "fix the scenario in the spec (the chunks already computed are "
                              "kept)")
-        if result.key in committed:
+        if result.key in committed or result.key in waiting:
             return  # delivered twice (a resubmitted chunk): counted once
         _write_chunk_files(st, run_id, result.key, result.files)
-        _commit(st, run_id, result.key, result.frames)
-        committed.add(result.key)
-        states[result.key[:16]].add(result.frames)
+        if not waiting:
+            first_wait = time.monotonic()
+        waiting[result.key] = result
         compute += result.seconds
         pids[result.pid] = pids.get(result.pid, 0) + 1
-        if progress is not None:
-            progress(reused + len(committed), total)
+        if len(waiting) >= commit_batch or time.monotonic() - first_wait >= COMMIT_EVERY:
+            flush()
 
     if tasks:
-        if cluster is None:
-            for task in tasks:
-                take(run_chunk(task))
-        else:
-            for result in _dask_results(cluster, tasks):
-                take(result)
+        try:
+            if cluster is None:
+                for task in tasks:
+                    take(run_chunk(task))
+            else:
+                for result in _dask_results(cluster, tasks):
+                    take(result)
+        except BaseException:  # an error or an interrupt keeps every chunk received so far
+            try:
+                flush()
+            except Exception:  # the original error matters more; a resume recomputes these
+                log.warning("could not commit %d received chunk(s)", len(waiting))
+            raise
+        flush()
     missing = [s.item.label for s in states.values() if not s.complete]
     if missing:
         raise DataIntegrityError(f"{len(missing)} scenario(s) lack chunks after the sweep: "

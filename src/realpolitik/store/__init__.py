@@ -11,6 +11,7 @@ from realpolitik.store.duck import (
     EXPORT_FORMATS,
     SCHEMA_VERSION,
     ResultsStore,
+    chunk_payload,
     default_store_path,
     netcdf_engine,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "SCHEMA_VERSION",
     "ResultsStore",
+    "chunk_payload",
     "default_store_path",
     "netcdf_engine",
 ]

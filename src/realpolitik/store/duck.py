@@ -265,6 +265,13 @@ def _effective_status(status: str, pid: int | None, hostname: str | None,
 
 
 # ---------------------------------------------------------------------------------------------
+def chunk_payload(frames: Mapping[str, pd.DataFrame]) -> tuple[bytes, int, int]:
+    """A chunk's frames as the bytes :meth:`ResultsStore.commit_chunks` stores (with the number
+    of frames and of rows): computable in any process, so a sweep's workers serialise their
+    own chunks and the process that commits them only writes bytes."""
+    return _frames_payload((), frames)
+
+
 def _frames_payload(frames: Sequence[pd.DataFrame], named: Mapping[str, pd.DataFrame]
                     ) -> tuple[bytes, int, int]:
     items: list[tuple[str, pd.DataFrame]] = [(str(i), f) for i, f in enumerate(frames)]
@@ -761,27 +768,70 @@ class ResultsStore:
         Returns True if stored, False if ``chunk_key`` was already committed (a no-op: the first
         commit wins). Positional frames are named "0", "1", …; keyword frames keep their names.
         """
-        if not isinstance(chunk_key, str) or not chunk_key or len(chunk_key) > 500:
-            raise InputError(f"invalid chunk key {chunk_key!r}",
-                             "use a non-empty string of at most 500 characters")
-        payload, n_frames, n_rows = _frames_payload(frames, named)
+        payload = _frames_payload(frames, named)
+        return self.commit_chunks(run_id, [(chunk_key, payload)])[0]
+
+    def commit_chunks(self, run_id: str,
+                      chunks: Sequence[tuple[str, Mapping[str, pd.DataFrame] | tuple[
+                          bytes, int, int]]]) -> list[bool]:
+        """Checkpoint several chunks of a running run in one transaction.
+
+        ``chunks`` is a sequence of ``(chunk_key, frames)`` with ``frames`` a mapping name →
+        DataFrame. Either every new chunk of the batch is committed or none is (a failure rolls
+        the whole batch back; nothing half-written). Returns, per chunk, True if stored and
+        False if its key was already committed (the first commit wins; a key repeated inside
+        the batch is stored once). One transaction costs about as much as one chunk's (the
+        store is opened, checked and closed once), so a sweep commits its chunks in batches.
+        """
+        rows: list[tuple[str, bytes, int, int]] = []
+        for key, frames in chunks:
+            if not isinstance(key, str) or not key or len(key) > 500:
+                raise InputError(f"invalid chunk key {key!r}",
+                                 "use a non-empty string of at most 500 characters")
+            if isinstance(frames, tuple):
+                payload, n_frames, n_rows = frames
+            elif isinstance(frames, Mapping):
+                payload, n_frames, n_rows = _frames_payload((), frames)
+            else:
+                raise InputError(f"chunk {key!r}: frames must be a dict of DataFrames, not "
+                                 f"{type(frames).__name__}", "pass {name: DataFrame}")
+            rows.append((key, payload, n_frames, n_rows))
+        if not rows:
+            return []
         import duckdb
 
         try:
             with self._transaction() as con:
                 run_id = self._resolve(con, run_id)
                 self._require_running(self._run_row(con, run_id), "commit a chunk")
-                if con.execute("SELECT count(*) FROM chunks WHERE run_id = ? AND chunk_key = ?",
-                               [run_id, chunk_key]).fetchone() != (0,):
-                    return False
-                con.execute("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
-                            [run_id, chunk_key, payload, n_frames, n_rows, _now()])
+                keys = sorted({r[0] for r in rows})
+                marks = ", ".join("?" for _ in keys)
+                present = {r[0] for r in con.execute(
+                    f"SELECT chunk_key FROM chunks WHERE run_id = ? AND chunk_key IN ({marks})",
+                    [run_id, *keys]).fetchall()}
+                stored: list[bool] = []
+                now = _now()
+                new_rows = []
+                for key, payload, n_frames, n_rows in rows:
+                    if key in present:
+                        stored.append(False)
+                        continue
+                    present.add(key)
+                    stored.append(True)
+                    new_rows.append([run_id, key, payload, n_frames, n_rows, now])
+                if new_rows:
+                    con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)", new_rows)
         except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
             if "constraint" not in str(exc).lower() and not isinstance(
                     exc, duckdb.ConstraintException):
                 raise
-            return False  # committed meanwhile by another connection of this process
-        return True
+            # committed meanwhile by another connection of this process: nothing of this
+            # batch was written; report which keys are there now
+            if len(rows) == 1:
+                return [False]
+            return [self.commit_chunks(run_id, [(key, (p, f, n))])[0]
+                    for key, p, f, n in rows]
+        return stored
 
     def completed_chunks(self, run_id: str) -> set[str]:
         """The keys of the chunks committed for a run."""
