@@ -29,25 +29,27 @@ workers can reach at that moment (1.0 on two free cores) — are printed too.
     python benchmarks/bench_sweep.py [--trajectories 262144] [--sample 5] [--in-process]
     python benchmarks/bench_sweep.py --quick      # 30 scenarios of 16,384: a smoke test
 
-A run here (a 2-vCPU virtual machine shared with other work), the defaults, 3.6 minutes:
+A run here on an idle machine (2 vCPUs), the defaults, about 3 minutes, after chunk commits
+were batched (one store transaction per 32 chunks or per second, payloads serialised in the
+workers):
 
-    pure compute in-process, every 5th chunk (load average 2.45 3.23 2.90) …
-      444 ms per chunk over 42 chunks: C = 93.2 s for the 210 chunks
-    machine check: two plain processes computing at once each ran at 0.87 of the speed of one
-    1 worker: T1 = 100.5 s (cluster start and warm-up before it: 2.8 s)
-    2 workers: T2 = 64.8 s; chunks per worker process: [105, 105]
-    machine check again: 0.68
-    scaling efficiency T1/(2·T2) = 0.78 (target ≥ 0.8: MISS); speed-up T1/T2 = 1.55
-    overhead per chunk: 1 worker (T1 − C)/chunks = 35 ms; 2 workers (2·T2 − C)/chunks = 173 ms
-    this process's CPU per chunk (store commits, scheduler, client): 101 ms / 97 ms
-    compute per chunk measured inside the tasks: 449 ms with 1 worker, 573 ms with 2
-    efficiency relative to the machine's own scaling of two processes: 0.89
+    pure compute in-process, every 5th chunk (load average 1.00 0.56 0.23) …
+      288 ms per chunk over 42 chunks: C = 60.5 s for the 210 chunks
+    machine check: two plain processes computing at once each ran at 0.93 of the speed of one
+    1 worker: T1 = 72.0 s (cluster start and warm-up before it: 1.8 s)
+    2 workers: T2 = 42.1 s; chunks per worker process: [103, 107]
+    machine check again: 0.93
+    scaling efficiency T1/(2·T2) = 0.86 (target ≥ 0.8: PASS); speed-up T1/T2 = 1.71
+    overhead per chunk: 1 worker (T1 − C)/chunks = 54 ms; 2 workers (2·T2 − C)/chunks = 112 ms
+    this process's CPU per chunk (store commits, scheduler, client): 44 ms with 1 worker, 37 ms
+    compute per chunk measured inside the tasks: 313 ms with 1 worker, 356 ms with 2
+    efficiency relative to the machine's own scaling of two processes: 0.92
     results identical on 1 and 2 workers: True
 
-(abridged; a second run, with the machine check at 0.97 and 1.15: T1 = 115.3 s, T2 = 77.3 s,
-efficiency 0.75). The parent's 100–120 ms of CPU per chunk — about 50 ms of it the store
-commit, which opens and closes the DuckDB file for every operation — is taken from the
-workers' two cores: with the commit replaced by a no-op, 60 such chunks scaled at 0.96.
+(abridged). Before the batching, each chunk was committed in its own transaction, opening and
+closing the DuckDB file: the parent spent 100–120 ms of CPU per chunk on the workers' two cores,
+and two runs on a busier machine gave efficiency 0.78 and 0.75 (T1 = 100.5 / 115.3 s, T2 = 64.8
+/ 77.3 s).
 """
 
 from __future__ import annotations
