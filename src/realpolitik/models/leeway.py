@@ -50,6 +50,7 @@ from scipy.optimize import linprog
 from scipy.special import expit
 
 from realpolitik.errors import InputError
+from realpolitik.models._checks import as_floats, checked
 from realpolitik.models.labels import (
     BANDWAGONING,
     BUCK_PASSING,
@@ -87,37 +88,8 @@ _PLAYER_HINT = "players are the tandem's partners and the adversary, e.g. ('A', 
 # --------------------------------------------------------------------------------------------
 # Validation helpers
 # --------------------------------------------------------------------------------------------
-def _floats(x: Any, name: str, hint: str) -> FloatArray:
-    """``x`` as a float64 array; booleans, text and objects are an :class:`InputError`."""
-    try:
-        raw = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged sequences
-        raise InputError(f"{name} must be a number or an array of numbers, not {x!r}",
-                         hint) from exc
-    if raw.dtype == bool or raw.dtype.kind not in "iuf":
-        raise InputError(f"{name} must be a number or an array of numbers, not {x!r}", hint)
-    return raw.astype(np.float64)
-
-
-def _checked(
-    x: Any, name: str, lo: float = -math.inf, hi: float = math.inf, *,
-    lo_open: bool = False, hi_open: bool = False, hint: str = "",
-) -> FloatArray:
-    """Every element of ``x`` finite and inside the interval, else an :class:`InputError`."""
-    a = _floats(x, name, hint)
-    with np.errstate(invalid="ignore"):
-        inside = (a > lo if lo_open else a >= lo) & (a < hi if hi_open else a <= hi)
-        inside &= np.isfinite(a)
-    if not inside.all():
-        bad = ~inside
-        first = a[bad].flat[0]
-        lo_b, hi_b = "(" if lo_open else "[", ")" if hi_open else "]"
-        lo_t = "-inf" if lo == -math.inf else f"{lo:g}"
-        hi_t = "inf" if hi == math.inf else f"{hi:g}"
-        where = f" (element {int(np.flatnonzero(bad.ravel())[0])})" if a.ndim else ""
-        raise InputError(f"{name}={first!r}{where} is outside {lo_b}{lo_t}, {hi_t}{hi_b}",
-                         hint or f"{name} must be a finite number in {lo_b}{lo_t}, {hi_t}{hi_b}")
-    return a
+_floats = as_floats
+_checked = checked
 
 
 def _broadcast(names: Sequence[str], *arrays: FloatArray) -> list[FloatArray]:

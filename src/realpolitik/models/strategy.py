@@ -54,6 +54,7 @@ import pandas as pd
 from realpolitik._version import __version__
 from realpolitik.data.provenance import config_hash
 from realpolitik.errors import InputError
+from realpolitik.models._checks import as_floats, checked
 from realpolitik.references import cites, register
 
 #: Beaufre's domains of strategy, in the order of every per-domain array.
@@ -75,50 +76,14 @@ PatternOrArray: TypeAlias = Any
 # --------------------------------------------------------------------------------------------
 # Validation helpers
 # --------------------------------------------------------------------------------------------
-def _floats(x: Any, name: str, hint: str) -> FloatArray:
-    """``x`` as a float64 array; booleans, text and objects are an :class:`InputError`."""
-    try:
-        raw = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged sequences
-        raise InputError(f"{name} must be a number or an array of numbers, not {x!r}",
-                         hint) from exc
-    if raw.dtype == bool or raw.dtype.kind not in "iuf":
-        raise InputError(f"{name} must be a number or an array of numbers, not {x!r}", hint)
-    return raw.astype(np.float64)
+_floats = as_floats
 
 
-def _checked(
-    x: Any,
-    name: str,
-    lo: float = -math.inf,
-    hi: float = math.inf,
-    *,
-    lo_open: bool = False,
-    hi_open: bool = False,
-    hint: str = "",
-    allow_nan: bool = True,
-    allow_neg_inf: bool = False,
-) -> FloatArray:
-    """Validate that every element of ``x`` is finite and lies in the interval. NaN passes
-    through when ``allow_nan`` (missing data stay missing); −inf only with ``allow_neg_inf``
-    (a log score of 0)."""
-    a = _floats(x, name, hint)
-    with np.errstate(invalid="ignore"):
-        inside = (a > lo if lo_open else a >= lo) & (a < hi if hi_open else a <= hi)
-        inside &= np.isfinite(a) | (allow_neg_inf & (a == -math.inf))
-    if allow_nan:
-        inside |= np.isnan(a)
-    if not inside.all():
-        bad = ~inside
-        first = float(a[bad].flat[0])
-        lo_b = "(" if lo_open or lo == -math.inf else "["
-        hi_b = ")" if hi_open or hi == math.inf else "]"
-        lo_t = "-inf" if lo == -math.inf else f"{lo:g}"
-        hi_t = "inf" if hi == math.inf else f"{hi:g}"
-        where = f" (element {int(np.flatnonzero(bad.ravel())[0])})" if a.ndim else ""
-        raise InputError(f"{name}={first!r}{where} is outside {lo_b}{lo_t}, {hi_t}{hi_b}",
-                         hint or f"{name} must be in {lo_b}{lo_t}, {hi_t}{hi_b}")
-    return a
+def _checked(x: Any, name: str, lo: float = -math.inf, hi: float = math.inf, *,
+             allow_nan: bool = True, **kw: Any) -> FloatArray:
+    """:func:`realpolitik.models._checks.checked` with NaN passing through by default (missing
+    data stay missing)."""
+    return checked(x, name, lo, hi, allow_nan=allow_nan, **kw)
 
 
 def _out(a: FloatArray) -> FloatOrArray:
