@@ -40,25 +40,14 @@ from realpolitik.models.plane import (
     classify,
     classify_path,
     classify_soft,
-    default_map,
-    get_map,
+    resolve_map,
 )
 
 #: Columns of the label probabilities, in the order of :data:`~realpolitik.models.labels.LABELS`.
 PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{k}" for k in LABELS)
 
 
-def _region_map(region_map: RegionMap | str | Mapping[str, Any] | None) -> RegionMap:
-    if region_map is None:
-        return default_map()
-    if isinstance(region_map, RegionMap):
-        return region_map
-    if isinstance(region_map, str):
-        return get_map(region_map)
-    if isinstance(region_map, Mapping):
-        return RegionMap.from_dict(region_map)
-    raise InputError(f"region_map must be a RegionMap, a map name or a dict, not "
-                     f"{type(region_map).__name__}", "e.g. region_map='default'")
+_region_map = resolve_map
 
 
 def _half_band(hysteresis: bool | float, m: RegionMap) -> float:

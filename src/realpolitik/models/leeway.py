@@ -1239,16 +1239,7 @@ def _resolve_map(region_map: Any) -> Any:
     """A plane ``RegionMap`` from a map, a name, a dict or None (the default map)."""
     from realpolitik.models import plane
 
-    if region_map is None:
-        return plane.default_map()
-    if isinstance(region_map, plane.RegionMap):
-        return region_map
-    if isinstance(region_map, str):
-        return plane.get_map(region_map)
-    if isinstance(region_map, Mapping):
-        return plane.RegionMap.from_dict(region_map)
-    raise InputError(f"region_map must be a RegionMap, a map name or a dict, not "
-                     f"{type(region_map).__name__}", "e.g. region_map='default'")
+    return plane.resolve_map(region_map)
 
 
 #: Reasons of the leeway-implied labels, by rule.

@@ -355,7 +355,9 @@ register("plane.option.offense_shift", "plane-option", ["jervis1978", "christens
 # ------------------------------------------------------------------------------------------
 # inputs
 # ------------------------------------------------------------------------------------------
-def _resolve_map(region_map: MapLike) -> RegionMap:
+def resolve_map(region_map: MapLike) -> RegionMap:
+    """A region map from a :class:`RegionMap`, a map name (see ``MAPS``), a dict of its fields,
+    or None (the default map)."""
     if region_map is None:
         return default_map()
     if isinstance(region_map, RegionMap):
@@ -711,7 +713,7 @@ def classify(rg: ArrayLike, ar: ArrayLike | None, region_map: MapLike = None, *,
     >>> classify([[0.0, -0.5], [0.1, 0.1]], [[0.0, 0.1], [0.4, 0.7]]).tolist()
     [[0, 5], [2, 3]]
     """
-    m = _resolve_map(region_map)
+    m = resolve_map(region_map)
     pts = _points(rg, ar, ar_fronts, nan, m.front_asymmetry)
     t = m.thresholds()
     out = np.empty(pts.rg.size, dtype=np.int8)
@@ -758,7 +760,7 @@ def classify_soft(rg: ArrayLike, ar: ArrayLike | None, region_map: MapLike = Non
     >>> p.round(3).tolist(), round(float(p.sum()), 12)
     ([0.0, 0.036, 0.115, 0.837, 0.012, 0.0], 1.0)
     """
-    m = _resolve_map(region_map)
+    m = resolve_map(region_map)
     T = _temperature(m, temperature)
     pts = _points(rg, ar, ar_fronts, nan, m.front_asymmetry)
     t = m.thresholds()
@@ -793,7 +795,7 @@ def margins(rg: ArrayLike, ar: ArrayLike | None, region_map: MapLike = None, *,
     >>> margins(0.1, 0.4).round(3).tolist()
     [-0.15, -0.255, 0.15, -0.2, -0.4, -0.4]
     """
-    m = _resolve_map(region_map)
+    m = resolve_map(region_map)
     pts = _points(rg, ar, ar_fronts, nan, m.front_asymmetry)
     t = m.thresholds()
     out = np.empty((pts.rg.size, len(LABELS)), dtype=np.float64)
@@ -867,7 +869,7 @@ def classify_path(rg: ArrayLike, ar: ArrayLike | None, region_map: MapLike = Non
     >>> classify_path(rg, ar, hysteresis=0.05).tolist(), classify(rg, ar).tolist()
     ([0, 2, 2, 0], [0, 2, 0, 0])
     """
-    m = _resolve_map(region_map)
+    m = resolve_map(region_map)
     h = m.hysteresis if hysteresis is None else hysteresis
     if isinstance(h, bool) or not (isinstance(h, int | float) and math.isfinite(h) and h >= 0):
         raise InputError(f"hysteresis ({h!r}) must be a finite number ≥ 0",
@@ -1026,7 +1028,7 @@ def region_polygons(region_map: MapLike = None,
     >>> polys["buck_passing"][0].tolist()
     [[-1.0, 0.0], [-0.3, 0.0], [-0.3, 0.25], [-1.0, 0.25]]
     """
-    m = _resolve_map(region_map)
+    m = resolve_map(region_map)
     x0, x1 = _check_range(rg_range, "rg_range")
     y0, y1 = _check_range(ar_range, "ar_range")
     box = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
@@ -1074,7 +1076,7 @@ def region_raster(region_map: MapLike = None,
     >>> r.labels.tolist()
     [[5, 5, 0, 0, 0], [5, 5, 2, 1, 1], [4, 4, 4, 1, 1]]
     """
-    m = _resolve_map(region_map)
+    m = resolve_map(region_map)
     x0, x1 = _check_range(rg_range, "rg_range")
     y0, y1 = _check_range(ar_range, "ar_range")
     try:
@@ -1150,7 +1152,7 @@ def classify_table(rg: ArrayLike, ar: ArrayLike, region_map: MapLike = None, *,
     """
     import pandas as pd
 
-    m = _resolve_map(region_map)
+    m = resolve_map(region_map)
     r = np.atleast_1d(np.asarray(rg, dtype=float))
     a = np.atleast_1d(np.asarray(ar, dtype=float))
     frame = pd.DataFrame({"rg": r, "ar": a, "label": classify_labels(r, a, m)})
