@@ -258,9 +258,6 @@ def test_unknown_key_in_a_region_row_names_the_dotted_key() -> None:
     assert "'regions.0.advantag_c'" in _error({"regions": [row]})
 
 
-@pytest.mark.xfail(strict=True, reason="BUG scenario._explain: an unknown key inside a "
-                   "`regions` row gets the generic hint, not a suggestion (it walks "
-                   "model_fields through `list[RegionSpec] | None` and finds nothing)")
 def test_unknown_key_in_a_region_row_suggests() -> None:
     row = {"region": "X", "value": 1, "advantage_a": 1, "advantage_b": 1, "advantag_c": 0}
     assert "did you mean advantage_c" in _error({"regions": [row]})

@@ -330,9 +330,12 @@ def _explain(exc: ValidationError, source: str) -> InputError:
     loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
+        from realpolitik.simulate.scenario import _fields_at, _suggest
+
+        keys = _fields_at(BacktestParams, err["loc"][:-1])
         return InputError(f"{source}: unknown key {loc!r}",
-                          "a parameter file is written by `realpolitik calibrate`; keys: "
-                          + ", ".join(BacktestParams.model_fields))
+                          _suggest(str(err["loc"][-1]), dict.fromkeys(keys)) + " (a parameter "
+                          "file is written by `realpolitik calibrate`)")
     if err["type"] == "missing":
         return InputError(f"{source}: key {loc!r} is missing", "see `realpolitik calibrate`")
     value = err.get("input")

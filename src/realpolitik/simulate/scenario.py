@@ -20,7 +20,7 @@ import difflib
 import json
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -284,6 +284,31 @@ def _suggest(key: str, node: Any) -> str:
     return ("allowed here: " + ", ".join(keys)) if keys else "see `realpolitik scenarios new`"
 
 
+def _fields_at(model: Any, loc: Sequence[Any]) -> list[str]:
+    """The field names of the pydantic model found at ``loc`` inside ``model`` (through
+    optional, union, list and dict types), or [] if there is none."""
+    import typing
+
+    def models_in(tp: Any) -> list[Any]:
+        if isinstance(tp, type) and hasattr(tp, "model_fields"):
+            return [tp]
+        return [m for arg in typing.get_args(tp) for m in models_in(arg)]
+
+    current: list[Any] = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue  # a list index: the element type is already among the candidates
+        nxt: list[Any] = []
+        for m in current:
+            field = m.model_fields.get(str(part))
+            if field is not None:
+                nxt += models_in(field.annotation)
+        if not nxt:
+            return []
+        current = nxt
+    return [name for m in current for name in m.model_fields]
+
+
 def _explain(exc: ValidationError, source: str) -> InputError:
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
@@ -291,12 +316,8 @@ def _explain(exc: ValidationError, source: str) -> InputError:
     kind = err["type"]
     msg = err["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        parent: Any = Scenario.model_fields
-        for p in err["loc"][:-1]:
-            sub = getattr(parent.get(str(p)), "annotation", None) if isinstance(parent, dict) \
-                else None
-            parent = getattr(sub, "model_fields", {}) if sub is not None else {}
-        hint = _suggest(str(err["loc"][-1]), dict.fromkeys(parent or {}))
+        parent = _fields_at(Scenario, err["loc"][:-1])
+        hint = _suggest(str(err["loc"][-1]), dict.fromkeys(parent))
         return InputError(f"{source}: unknown key {loc!r}", hint)
     shown = json.dumps(value, default=str) if not isinstance(value, dict) else "{…}"
     if len(shown) > 60:
