@@ -524,6 +524,7 @@ def data_measures() -> None:
 def _register_subcommands() -> None:
     from realpolitik.interfaces.backtest_cli import register as register_backtest
     from realpolitik.interfaces.forecast_cli import register as register_forecast
+    from realpolitik.interfaces.report_cli import register as register_report
     from realpolitik.interfaces.runs_cli import runs_app
     from realpolitik.interfaces.sensitivity_cli import register as register_sensitivity
     from realpolitik.interfaces.sweep_cli import register as register_sweep
@@ -532,6 +533,7 @@ def _register_subcommands() -> None:
     register_backtest(app, _emit, console, err_console)
     register_sensitivity(app)
     register_sweep(app, _emit, console, err_console)
+    register_report(app, _emit, console, err_console)
     app.add_typer(runs_app, name="runs")
 
 
