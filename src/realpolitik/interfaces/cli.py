@@ -527,6 +527,7 @@ def _register_subcommands() -> None:
     from realpolitik.interfaces.report_cli import register as register_report
     from realpolitik.interfaces.runs_cli import runs_app
     from realpolitik.interfaces.sensitivity_cli import register as register_sensitivity
+    from realpolitik.interfaces.serve_cli import register as register_serve
     from realpolitik.interfaces.sweep_cli import register as register_sweep
 
     register_forecast(app, _emit, console, err_console)
@@ -534,6 +535,7 @@ def _register_subcommands() -> None:
     register_sensitivity(app)
     register_sweep(app, _emit, console, err_console)
     register_report(app, _emit, console, err_console)
+    register_serve(app, _emit, console, err_console)
     app.add_typer(runs_app, name="runs")
 
 
