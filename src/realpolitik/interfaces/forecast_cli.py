@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from pathlib import Path
 from typing import Annotated, Any
@@ -99,40 +100,32 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
             raise InputError(f"--years {bad} outside the forecast {resolved.t0}–{sc.horizon}")
         store_obj = None
         run_id = None
-        if not no_store:
-            from realpolitik.store import ResultsStore, default_store_path
-
-            store_obj = ResultsStore(store or default_store_path())
-            run_id = store_obj.begin_run({
-                "scenario_name": sc.name, "config": sc.to_dict(), "seed": sc.seed,
-                "data": resolved.provenance.get("data", {}),
-                "version": resolved.provenance.get("version"),
-                "n_trajectories": sc.trajectories, "t0": resolved.t0, "horizon": sc.horizon,
-                "provenance": resolved.provenance, "workers": workers})
         previous = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
-            with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                          TextColumn("{task.completed:,.0f}/{task.total:,.0f} trajectories"),
-                          TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
-                          transient=True, disable=not err_console.is_terminal) as bar:
-                task = bar.add_task(f"forecast {sc.name}", total=sc.trajectories)
-                ds = simulate(resolved, workers=workers,
-                              progress=lambda k: bar.update(task, advance=k))
-            if store_obj is not None and run_id is not None:
-                store_obj.write_summary(run_id, ds)
-        except KeyboardInterrupt:
-            if store_obj is not None and run_id is not None:
-                store_obj.fail_run(run_id, "interrupted")
-            raise
-        except BaseException as exc:
-            if store_obj is not None and run_id is not None:
-                store_obj.fail_run(run_id, f"{type(exc).__name__}: {exc}")
-            raise
+            with contextlib.ExitStack() as stack:  # a failed or interrupted run is marked so
+                if not no_store:
+                    from realpolitik.store import ResultsStore, default_store_path
+
+                    store_obj = ResultsStore(store or default_store_path())
+                    run_id = stack.enter_context(store_obj.recording({
+                        "scenario_name": sc.name, "config": sc.to_dict(), "seed": sc.seed,
+                        "data": resolved.provenance.get("data", {}),
+                        "version": resolved.provenance.get("version"),
+                        "n_trajectories": sc.trajectories, "t0": resolved.t0,
+                        "horizon": sc.horizon, "provenance": resolved.provenance,
+                        "workers": workers}))
+                with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                              TextColumn("{task.completed:,.0f}/{task.total:,.0f} trajectories"),
+                              TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
+                              transient=True, disable=not err_console.is_terminal) as bar:
+                    task = bar.add_task(f"forecast {sc.name}", total=sc.trajectories)
+                    ds = simulate(resolved, workers=workers,
+                                  progress=lambda k: bar.update(task, advance=k))
+                if store_obj is not None and run_id is not None:
+                    store_obj.write_summary(run_id, ds)
         finally:
             signal.signal(signal.SIGTERM, previous)
-            if store_obj is not None:
-                store_obj.close()
         table = probability_table(ds, wanted or _default_years(resolved.t0, sc.horizon))
         table.attrs["provenance"] = {"run_id": run_id, "scenario": sc.to_dict(),
                                      **resolved.provenance, "seed": sc.seed,

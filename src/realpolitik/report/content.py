@@ -42,6 +42,7 @@ parameters that move it most.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -592,16 +593,6 @@ def run_forecast(sc: Scenario, resolved: Resolved, *, store: str | Path | None =
     say = _progress(progress)
     store_obj = None
     run_id = None
-    if record:
-        from realpolitik.store import ResultsStore
-
-        store_obj = ResultsStore(_store_path(store))
-        run_id = store_obj.begin_run({
-            "scenario_name": sc.name, "config": sc.to_dict(), "seed": sc.seed,
-            "data": resolved.provenance.get("data", {}),
-            "version": resolved.provenance.get("version"),
-            "n_trajectories": sc.trajectories, "t0": resolved.t0, "horizon": sc.horizon,
-            "provenance": resolved.provenance, "workers": workers, "origin": "report"})
     done = 0
     step = f"simulating {sc.trajectories:,d} trajectories"
 
@@ -610,19 +601,21 @@ def run_forecast(sc: Scenario, resolved: Resolved, *, store: str | Path | None =
         done += k
         say(step, done, sc.trajectories)
 
-    say(step, 0, sc.trajectories)
-    try:
+    with contextlib.ExitStack() as stack:  # a failed or interrupted run is marked failed
+        if record:
+            from realpolitik.store import ResultsStore
+
+            store_obj = ResultsStore(_store_path(store))
+            run_id = stack.enter_context(store_obj.recording({
+                "scenario_name": sc.name, "config": sc.to_dict(), "seed": sc.seed,
+                "data": resolved.provenance.get("data", {}),
+                "version": resolved.provenance.get("version"),
+                "n_trajectories": sc.trajectories, "t0": resolved.t0, "horizon": sc.horizon,
+                "provenance": resolved.provenance, "workers": workers, "origin": "report"}))
+        say(step, 0, sc.trajectories)
         ds = simulate(resolved, workers=workers, progress=advance)
         if store_obj is not None and run_id is not None:
             store_obj.write_summary(run_id, ds)
-    except KeyboardInterrupt:
-        if store_obj is not None and run_id is not None:
-            store_obj.fail_run(run_id, "interrupted")
-        raise
-    except BaseException as exc:
-        if store_obj is not None and run_id is not None:
-            store_obj.fail_run(run_id, f"{type(exc).__name__}: {exc}")
-        raise
     return ds, run_id, None if store_obj is None else str(store_obj.path)
 
 
