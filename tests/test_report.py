@@ -33,7 +33,7 @@ from realpolitik.report import (
 from realpolitik.report.content import check_years, spread_sentence
 from realpolitik.store import ResultsStore
 
-N_TRAJ = 20_000
+N_TRAJ = 100_000  # the status-quo preset's own: the report of the default forecast
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -49,14 +49,14 @@ def digest(path: Path) -> str:
 # -- the default report, built once ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """`realpolitik report status-quo` (20,000 trajectories, with the sensitivity screening)
-    into a fresh store, with --png."""
+    """`realpolitik report status-quo` — the default forecast as it ships (100,000
+    trajectories, with the sensitivity screening) — into a fresh store, with --png."""
     root = tmp_path_factory.mktemp("report")
     store = root / "results.duckdb"
     html = root / "report.html"
     png = root / "figures"
     code = main(["report", "status-quo", "--output", str(html), "--png", str(png),
-                 "--store", str(store), "--trajectories", str(N_TRAJ)])
+                 "--store", str(store)])
     runs = ResultsStore(store).list_runs()
     run_id = str(runs["run_id"].iloc[0]) if len(runs) else ""
     ds = ResultsStore(store).load_dataset(run_id) if run_id else None
