@@ -32,6 +32,14 @@ average near 1.3 throughout), ``python benchmarks/bench_web.py``::
       (refused at once, not queued; the client retried after 50 ms)
     load average after 1.38 1.50 1.12
 
+A second run, on an otherwise idle machine (load average 0.9 — the benchmark's own client and
+server)::
+
+    /api/classify               8      3000  3000    0      0  421.5    18.5    19.8    25.6    46.0
+    /api/forecast (2000)        2       300   300    0      0   70.5    27.8    34.9    42.1    53.8
+    /api/forecast (2000)        8       781   300  481      0   60.4    34.8    46.4    56.0    60.2
+      /api/forecast (2000), 8 clients: 481 refusals (429) answered in p50 7.8 ms, p99 24.1 ms
+
 (the third line: 8 clients against the 2 forecast slots — the surplus is refused with 429 at
 once, and the answered forecasts keep their rate and latency). See ``docs/how-to/web.md``.
 """
