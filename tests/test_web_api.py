@@ -151,14 +151,26 @@ def test_many_points_and_several_adversaries(client: TestClient) -> None:
 
 
 def test_leeway_and_strategy_match_the_library(client: TestClient) -> None:
-    from realpolitik.measures.leeway_inputs import leeway_table
+    from realpolitik.measures.leeway_inputs import leeway_consistency, leeway_table
     from realpolitik.measures.strategy_inputs import strategy_table
 
     body = client.get("/api/leeway", params={"a": "CHN", "b": "RUS", "c": "USA",
                                              "year": 2020, "ar": 0.3}).json()
     lib = leeway_table("CHN", "RUS", "USA", 2020, ar=0.3)
     same(column(body, "net"), lib["net"])
-    assert body["consistency"][0]["year"] == 2020
+    assert body["consistency"][0]["year"] == 2020 and body["map"] == "default"
+    # the dashboard's call: an index and a region map (the map labels the plane's side)
+    body = client.get("/api/leeway", params={"a": "CHN", "b": "IND", "c": "USA", "year": 2022,
+                                             "index": "cline", "map": "quadrant"}).json()
+    lib = leeway_table("CHN", "IND", "USA", 2022, index="cline")
+    for name in ("component", "standalone", "cooperative"):
+        same(column(body, name), lib[name])
+    report = leeway_consistency("CHN", "IND", "USA", 2022, index="cline",
+                                region_map="quadrant")
+    assert body["consistency"] == [{k: (bool(v) if isinstance(v, np.bool_) else v)
+                                    for k, v in row.items()}
+                                   for row in report.to_dict(orient="records")]
+    assert (body["index"], body["map"]) == ("cline", "quadrant")
     body = client.get("/api/strategy", params={"a": "CHN", "b": "RUS", "c": "USA",
                                                "year": 2020}).json()
     lib = strategy_table("CHN", "RUS", "USA", 2020)
@@ -211,6 +223,29 @@ def test_forecast_equals_the_engine_and_get_equals_post(client: TestClient) -> N
     assert got["probability"] == body["probability"]
     small = client.get("/api/forecast", params={"t0": 2020, "horizon": 2025}).json()
     assert small["n_trajectories"] == LIMITS.default_trajectories
+
+
+def test_forecast_leeway_equals_the_engine(client: TestClient) -> None:
+    """The leeway per partner and component (at t′, mean over the trajectories) is the
+    engine Dataset's ``leeway_mean``, exactly, every year and at the horizon; with the
+    dashboard's index and region map."""
+    req = {"preset": "status-quo", "a": "CHN", "b": "IND", "c": "USA", "t0": 2022,
+           "horizon": 2032, "index": "cline", "trajectories": 2048, "seed": 5,
+           "overrides": {"region_map.base": "quadrant"}}
+    body = client.post("/api/forecast", json=req).json()
+    ds = _library_forecast(ForecastRequest(**req))
+    assert body["scenario"]["region_map"]["base"] == "quadrant"
+    assert body["leeway_components"] == [str(c) for c in ds["component"].values]
+    assert body["leeway_components"][0] == "macro" and body["leeway_components"][-1] == "total"
+    assert set(body["leeway_mean"]) == {"A", "B"}
+    for partner in ("A", "B"):
+        assert list(body["leeway_mean"][partner]) == body["leeway_components"]
+        for comp in body["leeway_components"]:
+            lib = ds["leeway_mean"].sel(partner=partner, component=comp)
+            assert body["leeway_mean"][partner][comp] == lib.values.tolist(), (partner, comp)
+            assert body["at_horizon"]["leeway_mean"][partner][comp] == float(
+                lib.isel(year=-1)), (partner, comp)
+        assert body["leeway_total"][partner] == body["leeway_mean"][partner]["total"]
 
 
 def test_cached_resolution_equals_resolve() -> None:
@@ -281,6 +316,8 @@ def test_recorded_forecast_is_listed_by_id_without_paths(client: TestClient,
     ("/api/leeway", {"a": "CHN", "b": "RUS", "c": "USA"}, 422, "year"),
     ("/api/leeway", {"a": "CHN", "b": "RUS", "c": "USA", "year": 2020, "ar": "nan"}, 422,
      "ar"),
+    ("/api/leeway", {"a": "CHN", "b": "RUS", "c": "USA", "year": 2020, "map": "nope"}, 422,
+     "map"),
     ("/api/strategy", {"a": "CHN", "b": "RUS", "c": "Narnia", "year": 2020}, 422, "c"),
     ("/api/forecast", {"trajectories": 10**6}, 413, "trajectories"),
     ("/api/forecast", {"set": "trajectories=1000000"}, 413, "trajectories"),

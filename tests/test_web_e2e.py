@@ -1,7 +1,9 @@
 """The dashboard in a real browser (Debian's Chromium driven by Playwright; fixtures in
-conftest.py): load the page, change the tandem and a slider, wait for the redraw, and check that
-the numbers shown are the API's for the same request, that no request left the loopback host and
-nothing was logged as an error. The screenshot goes to ``artifacts/dashboard.png``."""
+conftest.py): load the page, change the tandem, a slider, the region map and the power index,
+wait for each redraw, and check that the numbers shown — outcome probabilities, medians, the
+leeway game's table and verdict — are the API's for the same request, that no request left the
+loopback host and nothing was logged as an error. The screenshot goes to
+``artifacts/dashboard.png``."""
 
 from __future__ import annotations
 
@@ -76,6 +78,30 @@ def _wait_redraw(page: Any, after: int) -> int:
     return _seq(page)
 
 
+def _assert_probabilities(page: Any, api: dict[str, Any]) -> None:
+    """The cards and medians show the forecast's numbers at the horizon, exactly."""
+    at = api["at_horizon"]
+    for label in LABELS:
+        shown = page.get_attribute(f"#prob-{label}", "data-value")
+        assert shown is not None and float(shown) == at["probability"][label], label
+        text = page.text_content(f"#prob-{label}") or ""
+        assert text.endswith(" %")
+        assert abs(float(text.removesuffix(" %")) - 100 * at["probability"][label]) <= 0.0501
+    rg_med = page.get_attribute("#rg-median", "data-value")
+    assert rg_med is not None and float(rg_med) == at["rg_quantile"]["0.5"]
+    assert float(page.get_attribute("#ar-median", "data-value") or "nan") == \
+        at["ar_quantile"]["0.5"]
+
+
+def _leeway_cells(page: Any) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+    """The leeway table's numbers: (component, partner, kind) → (data-value, text, id)."""
+    cells = page.eval_on_selector_all(
+        "#leeway-table td[data-kind]",
+        "els => els.map(e => [e.dataset.component, e.dataset.partner, e.dataset.kind, "
+        "e.dataset.value, e.textContent, e.id])")
+    return {(c, p, k): (v, t, i) for c, p, k, v, t, i in cells}
+
+
 def test_dashboard_shows_the_api_numbers(server: str, page: Any, artifacts_dir: str) -> None:
     urls = _watch_requests(page)
     page.goto(server + "/")
@@ -90,7 +116,7 @@ def test_dashboard_shows_the_api_numbers(server: str, page: Any, artifacts_dir: 
 
     # move a slider: the adversary's response gain
     page.fill("#slider-adversary_policy-gain", "2")
-    _wait_redraw(page, second)
+    third = _wait_redraw(page, second)
     req = json.loads(page.text_content("#last-request") or "{}")
     assert req["a"] == "CHN" and req["b"] == "IND" and req["c"] == "USA"
     assert req["overrides"] == {"adversary_policy.gain": 2.0}
@@ -99,23 +125,65 @@ def test_dashboard_shows_the_api_numbers(server: str, page: Any, artifacts_dir: 
 
     # the same request, sent by the test: the page shows exactly these numbers
     api = httpx.post(server + "/api/forecast", json=req, timeout=60).json()
-    at = api["at_horizon"]
-    for label in LABELS:
-        shown = page.get_attribute(f"#prob-{label}", "data-value")
-        assert shown is not None and float(shown) == at["probability"][label], label
-        text = page.text_content(f"#prob-{label}") or ""
-        assert text.endswith(" %")
-        assert abs(float(text.removesuffix(" %")) - 100 * at["probability"][label]) <= 0.0501
-    rg_med = page.get_attribute("#rg-median", "data-value")
-    assert rg_med is not None and float(rg_med) == at["rg_quantile"]["0.5"]
-    assert float(page.get_attribute("#ar-median", "data-value") or "nan") == \
-        at["ar_quantile"]["0.5"]
+    _assert_probabilities(page, api)
     assert api["scenario"]["adversary_policy"]["gain"] == 2.0
+
+    # the region map goes to the forecast as the scenario key region_map.base
+    page.select_option("#sel-map", "quadrant")
+    fourth = _wait_redraw(page, third)
+    req = json.loads(page.text_content("#last-request") or "{}")
+    assert req["overrides"] == {"adversary_policy.gain": 2.0, "region_map.base": "quadrant"}
+    assert "quadrant map" in (page.text_content("#num-meta") or "")
+
+    # the power index: history, forecast and leeway game redrawn under Cline's index
+    page.select_option("#sel-index", "cline")
+    _wait_redraw(page, fourth)
+    req = json.loads(page.text_content("#last-request") or "{}")
+    assert req["index"] == "cline" and req["t0"] == 2022
+    api = httpx.post(server + "/api/forecast", json=req, timeout=60).json()
+    assert api["scenario"]["index"] == "cline"
+    assert api["scenario"]["region_map"]["base"] == "quadrant"
+    _assert_probabilities(page, api)
+    assert page.get_attribute("#measures-note", "data-mismatch") == ""
+
+    leeway = httpx.get(server + "/api/leeway", params={
+        "a": "CHN", "b": "IND", "c": "USA", "year": 2022, "index": "cline",
+        "map": "quadrant"}, timeout=60).json()
+    assert leeway["index"] == "cline" and leeway["map"] == "quadrant"
+    cells = _leeway_cells(page)
+    horizon = api["at_horizon"]["leeway_mean"]
+    assert len(cells) == 3 * len(leeway["rows"])
+    for row in leeway["rows"]:
+        comp, partner = row["component"], row["partner"]
+        for kind, want in (("standalone", row["standalone"]),
+                           ("cooperative", row["cooperative"]),
+                           ("forecast", horizon[partner][comp])):
+            value, text, _ = cells[(comp, partner, kind)]
+            assert float(value) == want, (comp, partner, kind)
+            assert abs(float(text) - want) <= 0.0005001, (comp, partner, kind, text)
+    total_a = next(r for r in leeway["rows"] if r["partner"] == "A"
+                   and r["component"] == "total")
+    assert float(page.get_attribute("#leeway-total-A-cooperative", "data-value") or "nan") \
+        == total_a["cooperative"]
+    assert cells[("Central Asia", "B", "standalone")][2] == "leeway-central-asia-B-standalone"
+    verdict = leeway["consistency"][0]
+    assert page.get_attribute("#leeway-verdict", "data-agree") == \
+        ("true" if verdict["agree"] else "false")
+    assert page.get_attribute("#leeway-verdict", "data-plane-label") == verdict["plane_label"]
+    assert page.get_attribute("#leeway-verdict", "data-leeway-label") == \
+        verdict["leeway_label"]
+    assert verdict["reason"] in (page.text_content("#leeway-verdict") or "")
+    assert page.locator("#plot-leeway .main-svg").count() > 0
 
     # the figures were drawn (Plotly's SVG in each chart) and the history came from /api/plane
     for chart in ("plane", "probability", "rg", "ar"):
         assert page.locator(f"#plot-{chart} .main-svg").count() > 0, chart
     assert any("/api/plane?" in u and "b=IND" in u for u in urls)
+    assert any("/api/plane?" in u and "index=cline" in u and "map=quadrant" in u
+               for u in urls)
+    assert any("/api/regions?" in u and "map=quadrant" in u for u in urls)
+    assert any("/api/leeway?" in u and "index=cline" in u and "map=quadrant" in u
+               for u in urls)
     assert page.is_hidden("#error")
 
     path = Path(artifacts_dir) / "dashboard.png"

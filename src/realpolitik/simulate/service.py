@@ -585,8 +585,10 @@ def _ordered(da: Any, dims: tuple[str, ...]) -> np.ndarray:
 
 def forecast_json(fc: Forecast) -> dict[str, Any]:
     """A forecast as the JSON a dashboard draws: per year the probability of each label,
-    the quantiles of Rg, Ar and Beaufre's ratio, the means; the values at the horizon; a
-    drawing box holding the quantiles (:func:`~realpolitik.models.plane.plot_box`)."""
+    the quantiles of Rg, Ar and Beaufre's ratio, the means (the leeway at t′ per partner and
+    component: ``leeway_mean[partner][component]``, components in ``leeway_components``
+    order); the values at the horizon; a drawing box holding the quantiles
+    (:func:`~realpolitik.models.plane.plot_box`)."""
     from realpolitik.models.plane import plot_box
 
     ds, r, sc = fc.dataset, fc.resolved, fc.scenario
@@ -598,7 +600,8 @@ def forecast_json(fc: Forecast) -> dict[str, Any]:
              for name in ("rg_quantile", "ar_quantile", "beaufre_quantile")}
     rg_mean, ar_mean = ds["rg_mean"].values, ds["ar_mean"].values
     leeway = _ordered(ds["leeway_mean"], ("year", "partner", "component"))
-    total = list(ds["component"].values).index("total")
+    components = [str(c) for c in ds["component"].values]
+    total = components.index("total")
     partners = [str(p) for p in ds["partner"].values]
     first_p = ds["first_entry_probability"].values
     first_y = ds["first_entry_expected_year"].values
@@ -611,6 +614,9 @@ def forecast_json(fc: Forecast) -> dict[str, Any]:
                         for i, q in enumerate(qs)},
         "rg_mean": jsonable(float(rg_mean[-1])),
         "ar_mean": jsonable(float(ar_mean[-1])),
+        "leeway_mean": {p: {c: jsonable(float(leeway[-1, j, k]))
+                            for k, c in enumerate(components)}
+                        for j, p in enumerate(partners)},
     }
     box = plot_box(quant["rg_quantile"], quant["ar_quantile"])
     prov = _maybe_json(ds.attrs.get("provenance", "{}"))
@@ -630,6 +636,9 @@ def forecast_json(fc: Forecast) -> dict[str, Any]:
         "ar_mean": _floats(ar_mean),
         "cohesion_mean": _floats(ds["cohesion_mean"].values),
         "leeway_total": {p: _floats(leeway[:, j, total]) for j, p in enumerate(partners)},
+        "leeway_components": components,
+        "leeway_mean": {p: {c: _floats(leeway[:, j, k]) for k, c in enumerate(components)}
+                        for j, p in enumerate(partners)},
         "first_entry": {k: {"probability": jsonable(float(first_p[labels.index(k)])),
                             "expected_year": jsonable(float(first_y[labels.index(k)]))}
                         for k in LABELS},

@@ -572,16 +572,19 @@ def create_app(store_path: str | os.PathLike[str] | None = None, limits: Limits 
         index: IndexQ = "cinc",
         ar: Annotated[Finite | None, Query(ge=-10, le=10, description="adversary pressure "
                                            "(default 0: today's level)")] = None,
+        region_map: MapQ = "default",
     ) -> dict[str, Any]:
         """The two-level leeway game for a tandem in a year (``leeway_table``), with the
-        consistency check against the plane (``leeway_consistency``)."""
+        consistency check against the plane under ``map`` (``leeway_consistency``)."""
         from realpolitik.measures.leeway_inputs import leeway_consistency, leeway_table
 
         sa, sb, sc = state_field(a, "a"), state_field(b, "b"), state_field(c, "c")
+        the_map = _map(region_map)
         with _fields("year", "index", "ar", default="year"):
             frame = leeway_table(sa, sb, sc, year, index=index, ar=ar)
-            report = leeway_consistency(sa, sb, sc, year, index=index, ar=ar)
-        return {**_frame_payload(frame, year=year, index=index),
+            report = leeway_consistency(sa, sb, sc, year, index=index, ar=ar,
+                                        region_map=the_map)
+        return {**_frame_payload(frame, year=year, index=index, map=region_map),
                 "consistency": _frame_payload(report)["rows"]}
 
     @app.get("/api/strategy", tags=["models"])

@@ -1,21 +1,33 @@
-/* realpolitik dashboard: controls → /api/forecast, /api/plane, /api/regions → Plotly figures.
+/* realpolitik dashboard: controls → /api/forecast, /api/plane, /api/regions, /api/leeway →
+ * Plotly figures and tables.
  *
  * Every number shown comes from the API as it was sent; the page only selects, formats and
  * draws (no model arithmetic here). Stable element ids for tests: #prob-<label> (text: percent
  * with one decimal; data-value: the API's probability at the horizon), #rg-median, #ar-median,
  * #last-request (the JSON body of the last forecast request), #numbers[data-seq] (bumped after
- * each redraw), body[data-state] (loading | busy | ready | error).
+ * each redraw), body[data-state] (loading | busy | ready | error); the leeway panel:
+ * #leeway-<component>-<partner>-<kind> (component slugged: "Central Asia" → central-asia;
+ * partner A | B; kind standalone | cooperative (/api/leeway's columns) | forecast (the
+ * forecast's at_horizon.leeway_mean)) with data-value and data-component, data-partner,
+ * data-kind; #leeway-verdict (data-agree, data-plane-label, data-leeway-label, data-reason);
+ * #leeway[data-request] (the /api/leeway URL drawn).
  */
 "use strict";
 
 (() => {
   const $ = (id) => document.getElementById(id);
-  const DEFAULTS = { a: "CHN", b: "RUS", c: "USA", t0: 2022, from: 1992, preset: "status-quo" };
+  const DEFAULTS = { a: "CHN", b: "RUS", c: "USA", t0: 2022, from: 1992, preset: "status-quo",
+    index: "cinc", map: "default" };
   const FIRST_T0 = 1960;
   const LINE_COLOURS = {
     hedging: "#6b6b6b", bandwagoning: "#e6750d", soft_balancing: "#4a90c8",
     hard_balancing: "#0b4f8a", chain_ganging: "#b0202a", buck_passing: "#2e9e4a",
   };
+  const LEEWAY_KINDS = [
+    { kind: "standalone", title: "alone (t)", colour: "#9db4cc" },
+    { kind: "cooperative", title: "together (t′)", colour: "#1f4e79" },
+    { kind: "forecast", title: "forecast t′ at the horizon (mean)", colour: "#e08a2c" },
+  ];
   const HISTORY = "#b2182b";
   const FORECAST = "#08306b";
   const PLOT_CONFIG = { displayModeBar: false, responsive: true };
@@ -24,7 +36,7 @@
 
   const state = {
     labels: [], presets: {}, limits: null, touched: {}, seq: 0, drawn: 0,
-    planeCache: new Map(), regionCache: new Map(), timer: null,
+    planeCache: new Map(), regionCache: new Map(), leewayCache: new Map(), timer: null,
   };
 
   // ---------------------------------------------------------------------------------------
@@ -95,6 +107,21 @@
   }
 
   function sliderId(key) { return `slider-${key.replace(/\./g, "-")}`; }
+
+  function slug(text) {
+    return String(text).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  }
+
+  function labelTitle(name) {
+    const l = state.labels.find((x) => x.name === name);
+    return l ? l.title : String(name).replace(/_/g, " ");
+  }
+
+  function presetMap(name) {
+    const p = state.presets[name];
+    const rm = p && p.scenario && p.scenario.region_map;
+    return (rm && rm.base) || "default";
+  }
 
   // ---------------------------------------------------------------------------------------
   // controls
@@ -199,8 +226,12 @@
       b: $("sel-b").value,
       c: $("sel-c").value,
       t0: Number($("sel-t0").value),
+      index: $("sel-index").value,
       overrides: {},
     };
+    // the region map is a scenario key: sent only when it differs from the preset's
+    const map = $("sel-map").value;
+    if (map !== presetMap(req.preset)) req.overrides["region_map.base"] = map;
     for (const input of document.querySelectorAll("#sliders input[type=range]")) {
       const key = input.dataset.key;
       if (!state.touched[key]) continue;
@@ -221,8 +252,14 @@
   function planeQuery(req) {
     const from = Math.min(Number($("sel-from").value), req.t0);
     const q = new URLSearchParams({ a: req.a, b: req.b, c: req.c, base: String(req.t0),
-      from: String(from), to: String(req.t0) });
+      from: String(from), to: String(req.t0), index: req.index, map: $("sel-map").value });
     return `/api/plane?${q}`;
+  }
+
+  function leewayQuery(req) {
+    const q = new URLSearchParams({ a: req.a, b: req.b, c: req.c, year: String(req.t0),
+      index: req.index, map: $("sel-map").value });
+    return `/api/leeway?${q}`;
   }
 
   async function cached(cache, url) {
@@ -248,16 +285,19 @@
     $("last-request").textContent = JSON.stringify(req);
     setBusy(true);
     try {
-      const [plane, fc] = await Promise.allSettled([
+      const map = $("sel-map").value;
+      const leewayUrl = leewayQuery(req);
+      const [plane, fc, leeway] = await Promise.allSettled([
         cached(state.planeCache, planeQuery(req)),
         api("/api/forecast", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify(req) }),
+        cached(state.leewayCache, leewayUrl),
       ]);
       if (seq !== state.seq) return;
       if (fc.status === "rejected") throw fc.reason;
       const history = plane.status === "fulfilled" ? plane.value : null;
       const box = unionBox([history && history.box, fc.value.box]);
-      const rq = new URLSearchParams({ rg_min: box[0][0], rg_max: box[0][1],
+      const rq = new URLSearchParams({ map, rg_min: box[0][0], rg_max: box[0][1],
         ar_min: box[1][0], ar_max: box[1][1] });
       const regions = await cached(state.regionCache, `/api/regions?${rq}`);
       if (seq !== state.seq) return;
@@ -265,9 +305,14 @@
       if (seq !== state.seq) return;
       showNumbers(fc.value);
       showEstimates(fc.value);
+      showMeasures(req, fc.value);
+      await showLeeway(leeway.status === "fulfilled" ? leeway.value : null, fc.value,
+        leeway.status === "rejected" ? leeway.reason : null, leewayUrl);
+      if (seq !== state.seq) return;
       if (plane.status === "rejected") showError(plane.reason, "history unavailable");
       else clearError();
       state.drawn = seq;
+      $("leeway").dataset.seq = String(seq);
       $("numbers").dataset.seq = String(seq);
       document.body.dataset.state = "ready";
       const names = fc.value.names;
@@ -331,10 +376,193 @@
     $("drifts").textContent = ["A", "B", "C"].map((r) => fmt(e[r].drift, 4, true)).join(", ");
     $("num-meta").textContent = `${fc.names.a}–${fc.names.b} vs ${fc.names.c} · t0 ${fc.t0} · ` +
       `${fc.n_trajectories.toLocaleString("en")} trajectories · seed ${fc.seed} · ` +
-      `preset ${fc.scenario.name}`;
+      `preset ${fc.scenario.name} · index ${fc.scenario.index} · ` +
+      `${(fc.scenario.region_map || {}).base || "default"} map`;
     const t = fc.timings || {};
     $("timing").textContent = t.simulate_seconds !== undefined
       ? `simulated in ${fmt(t.simulate_seconds * 1000, 0)} ms` : "";
+  }
+
+  function showMeasures(req, fc) {
+    // Say so if the forecast did not run with the index and map chosen (never ignore them
+    // silently).
+    const note = $("measures-note");
+    const ranMap = (fc.scenario.region_map || {}).base || "default";
+    const wanted = $("sel-map").value;
+    const problems = [];
+    if (fc.scenario.index !== req.index) {
+      problems.push(`the forecast ran with the ${fc.scenario.index} index, not ${req.index}`);
+    }
+    if (ranMap !== wanted) problems.push(`the forecast ran with the ${ranMap} map, not ${wanted}`);
+    note.classList.toggle("warn", problems.length > 0);
+    note.dataset.mismatch = problems.length ? "1" : "";
+    note.textContent = problems.length ? `Note: ${problems.join("; ")}.`
+      : (wanted === "default"
+        ? "The index measures power in the history, the forecast and the leeway game; the " +
+          "map classifies the history, the forecast's outcomes and the leeway verdict."
+        : `The ${wanted} map classifies the history, the forecast's outcomes (scenario key ` +
+          `region_map.base = ${wanted}) and the leeway verdict.`);
+  }
+
+  function leewayComponents(payload) {
+    const seen = [];
+    for (const r of payload.rows) if (!seen.includes(r.component)) seen.push(r.component);
+    return seen;
+  }
+
+  function leewayCell(component, partner, kind, value) {
+    const td = document.createElement("td");
+    td.id = `leeway-${slug(component)}-${partner}-${kind}`;
+    td.className = `num ${kind}`;
+    td.dataset.component = component;
+    td.dataset.partner = partner;
+    td.dataset.kind = kind;
+    td.dataset.value = value === null || value === undefined ? "" : String(value);
+    td.textContent = fmt(value, 3);
+    return td;
+  }
+
+  async function showLeeway(payload, fc, error, url) {
+    const box = $("leeway-error");
+    const section = $("leeway");
+    section.dataset.request = url;
+    section.classList.toggle("unavailable", !payload);
+    if (!payload) {
+      $("leeway-year").textContent = String(fc.t0);
+      $("leeway-meta").textContent = "";
+      const d = (error && error.detail) || { message: String((error && error.message) || error) };
+      box.textContent = `leeway unavailable: ${d.field ? `${d.field} — ` : ""}${d.message}` +
+        (d.hint ? ` (${d.hint})` : "");
+      box.hidden = false;
+      $("leeway-rows").replaceChildren();
+      $("leeway-verdict").textContent = "—";
+      $("leeway-verdict").dataset.agree = "";
+      Plotly.purge($("plot-leeway"));
+      return;
+    }
+    box.hidden = true;
+    box.replaceChildren();
+    const names = { A: fc.names.a, B: fc.names.b };
+    for (const r of payload.rows) names[r.partner] = r.stateabb;
+    const horizon = fc.at_horizon.leeway_mean || null;
+    $("leeway-year").textContent = String(payload.year);
+    $("leeway-head-A").textContent = `A: ${names.A}`;
+    $("leeway-head-B").textContent = `B: ${names.B}`;
+    for (const th of document.querySelectorAll("#leeway-table .fc-head")) {
+      th.textContent = `forecast t′ ${fc.at_horizon.year}`;
+    }
+    $("leeway-meta").textContent = `${names.A}–${names.B} vs ${fc.names.c} · index ` +
+      `${payload.index} · ${payload.map} map · forecast: mean of ` +
+      `${fc.n_trajectories.toLocaleString("en")} trajectories in ${fc.at_horizon.year}`;
+    // the table: one row per component, alone / together / forecast for A then B
+    const byKey = new Map(payload.rows.map((r) => [`${r.partner}|${r.component}`, r]));
+    const tbody = $("leeway-rows");
+    tbody.replaceChildren();
+    const components = leewayComponents(payload);
+    for (const comp of components) {
+      const tr = document.createElement("tr");
+      if (comp === "total" || comp === "macro") tr.className = comp;
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = comp;
+      tr.append(th);
+      for (const p of ["A", "B"]) {
+        const row = byKey.get(`${p}|${comp}`) || {};
+        tr.append(leewayCell(comp, p, "standalone", row.standalone));
+        tr.append(leewayCell(comp, p, "cooperative", row.cooperative));
+        const fcv = horizon && horizon[p] ? horizon[p][comp] : undefined;
+        tr.append(leewayCell(comp, p, "forecast", fcv));
+      }
+      tbody.append(tr);
+    }
+    // the verdict: the plane's label vs the leeway game's, from the consistency report
+    const c = (payload.consistency || [])[0];
+    const v = $("leeway-verdict");
+    v.replaceChildren();
+    if (c) {
+      const mark = document.createElement("b");
+      mark.className = c.agree ? "agree" : "disagree";
+      mark.textContent = c.agree ? "✓ agree" : "✗ disagree";
+      const sub = (text) => {
+        const el = document.createElement("sub");
+        el.textContent = text;
+        return el;
+      };
+      v.append(mark, ` — the plane says ${labelTitle(c.plane_label)} (Rg ` +
+        `${fmt(c.rg, 2, true)}, Ar ${fmt(c.ar, 2, true)}, ${payload.map} map), the leeway ` +
+        `game ${labelTitle(c.leeway_label)}: ${c.reason}. Net gain from cooperating: N`,
+      sub("A"), ` ${fmt(c.net_a, 3, true)}, N`, sub("B"), ` ${fmt(c.net_b, 3, true)}.`);
+      v.dataset.agree = c.agree ? "true" : "false";
+      v.dataset.planeLabel = c.plane_label;
+      v.dataset.leewayLabel = c.leeway_label;
+      v.dataset.reason = c.reason;
+    } else {
+      v.textContent = "no consistency report";
+      v.dataset.agree = "";
+    }
+    const [traces, layout] = leewayFigure(payload, components, byKey, horizon, names);
+    await Plotly.react($("plot-leeway"), traces, layout, PLOT_CONFIG);
+  }
+
+  function leewayFigure(payload, components, byKey, horizon, names) {
+    // 2 × 2 horizontal grouped bars: columns partner A | B, rows macro level and total |
+    // the regions (their scales differ by an order of magnitude).
+    const top = components.filter((c) => c === "macro" || c === "total");
+    const bottom = components.filter((c) => c !== "macro" && c !== "total");
+    const show = (c) => (c.includes("/") ? c.replace("/", "/<br>") : c);
+    const traces = [];
+    const cells = [["A", "", "", top], ["B", "2", "2", top], ["A", "3", "3", bottom],
+      ["B", "4", "4", bottom]];
+    for (const [p, xs, ys, comps] of cells) {
+      if (!comps.length) continue;
+      for (const k of LEEWAY_KINDS) {
+        const value = (comp) => {
+          if (k.kind === "forecast") return horizon && horizon[p] ? horizon[p][comp] : null;
+          const row = byKey.get(`${p}|${comp}`);
+          return row ? row[k.kind] : null;
+        };
+        traces.push({
+          type: "bar", orientation: "h", name: k.title, legendgroup: k.kind,
+          showlegend: p === "A" && xs === "", xaxis: `x${xs}`, yaxis: `y${ys}`,
+          y: comps.map(show), x: comps.map(value),
+          marker: { color: k.colour }, customdata: comps,
+          hovertemplate: `${names[p]} · %{customdata} · ${k.title}: %{x:.4f}<extra></extra>`,
+        });
+      }
+    }
+    const axis = (domain, anchor, extra) => ({ domain, anchor, zeroline: true,
+      zerolinecolor: "#888", gridcolor: "#eceff3", automargin: true, ...extra });
+    const topDomain = [0.77, 1];
+    const bottomDomain = [0, 0.62];
+    const layout = {
+      font: FONT,
+      margin: { l: 10, r: 14, t: 30, b: 70 },
+      paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
+      barmode: "group", bargap: 0.22, bargroupgap: 0.05,
+      hovermode: "closest",
+      legend: { orientation: "h", x: 0, xanchor: "left", y: -0.13, yanchor: "top",
+        font: { size: 11 }, traceorder: "normal" },
+      xaxis: axis([0, 0.47], "y", {}),
+      xaxis2: axis([0.53, 1], "y2", { matches: "x" }),
+      xaxis3: axis([0, 0.47], "y3", { title: { text: "leeway (lu)" } }),
+      xaxis4: axis([0.53, 1], "y4", { matches: "x3", title: { text: "leeway (lu)" } }),
+      yaxis: axis(topDomain, "x", { autorange: "reversed", tickfont: { size: 11 } }),
+      yaxis2: axis(topDomain, "x2", { autorange: "reversed", matches: "y",
+        showticklabels: false }),
+      yaxis3: axis(bottomDomain, "x3", { autorange: "reversed", tickfont: { size: 11 } }),
+      yaxis4: axis(bottomDomain, "x4", { autorange: "reversed", matches: "y3",
+        showticklabels: false }),
+      annotations: [
+        { text: `<b>A: ${names.A}</b>`, xref: "x domain", yref: "paper", x: 0.5, y: 1.0,
+          yanchor: "bottom", showarrow: false, font: { size: 13 } },
+        { text: `<b>B: ${names.B}</b>`, xref: "x2 domain", yref: "paper", x: 0.5, y: 1.0,
+          yanchor: "bottom", showarrow: false, font: { size: 13 } },
+        { text: "regions (micro level)", xref: "paper", yref: "paper", x: 0, xanchor: "left",
+          y: bottomDomain[1] + 0.015, yanchor: "bottom", showarrow: false,
+          font: { size: 11, color: "#5f6b7a" } },
+      ],
+    };
+    return [traces, layout];
   }
 
   // ---------------------------------------------------------------------------------------
@@ -415,8 +643,8 @@
     });
     traces.push({ type: "scatter", mode: "markers", name: `origin: t0 ${fc.t0}`, x: [0],
       y: [0], hoverinfo: "name", marker: { symbol: "star", size: 14, color: "#000" } });
-    const layout = baseLayout(`Alignment plane: ${fc.names.a}–${fc.names.b} vs ${fc.names.c}`,
-      "Rg: power gap since t0", "Ar: adversary's response");
+    const layout = baseLayout(`Alignment plane: ${fc.names.a}–${fc.names.b} vs ${fc.names.c}` +
+      ` (${regions.map.name} map)`, "Rg: power gap since t0", "Ar: adversary's response");
     layout.xaxis.range = box[0];
     layout.yaxis.range = box[1];
     layout.annotations = annotations;
@@ -489,6 +717,8 @@
       state.limits = presets.limits;
       fillStates(states);
       fillPresets(presets);
+      $("sel-index").value = DEFAULTS.index;
+      $("sel-map").value = DEFAULTS.map;
       buildCards();
       buildSliders();
     } catch (err) {
@@ -497,7 +727,8 @@
       setStatus("Error");
       return;
     }
-    for (const id of ["sel-a", "sel-b", "sel-c", "sel-t0", "sel-from"]) {
+    for (const id of ["sel-a", "sel-b", "sel-c", "sel-t0", "sel-from", "sel-index",
+      "sel-map"]) {
       $(id).addEventListener("change", () => schedule(0));
     }
     $("sel-preset").addEventListener("change", () => { buildSliders(); schedule(0); });
