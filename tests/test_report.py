@@ -393,3 +393,48 @@ def test_default_report_in_headless_chromium(made: dict[str, Any], page: Any,
     page.screenshot(path=str(Path(artifacts_dir) / "report.png"), full_page=True)
     assert attempted == []
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_report_of_one_scenario_of_a_sweep(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A sweep run needs --sweep-scenario (the error lists the labels); with it, the report is
+    the scenario's Dataset rebuilt from the sweep's chunks, titled with its label."""
+    from realpolitik.simulate.sweep import parse_spec, run_sweep, sweep_dataset
+
+    store = tmp_path / "s.duckdb"
+    spec = parse_spec({"name": "two", "base": "status-quo", "trajectories": 2048,
+                       "grid": {"adversary_policy.gain": [0.5, 2.0]}})
+    run_id = run_sweep(spec, store).run_id
+    capsys.readouterr()
+    out = tmp_path / "sweep.html"
+    assert main(["report", run_id, "-o", str(out), "--store", str(store),
+                 "--no-sensitivity"]) == 2
+    err_text = capsys.readouterr().err
+    assert "is a sweep of 2 scenario(s)" in err_text
+    assert "adversary_policy.gain=0.5" in err_text and "--sweep-scenario" in err_text
+    assert main(["report", run_id, "-o", str(out), "--store", str(store), "--no-sensitivity",
+                 "--sweep-scenario", "gain=3"]) == 2
+    assert "has no scenario 'gain=3'" in capsys.readouterr().err
+    assert not out.exists()
+    label = "adversary_policy.gain=2.0"
+    assert main(["report", run_id, "-o", str(out), "--store", str(store), "--no-sensitivity",
+                 "--sweep-scenario", label]) == 0
+    assert f"[{label}]" in capsys.readouterr().err  # not eaten as console markup
+    content = build_report(run_id, store=store, sensitivity=False, sweep_scenario=label)
+    ds = sweep_dataset(store, run_id, label)
+    assert content.info.scenario_name == f"status-quo [{label}]"
+    assert content.info.n_trajectories == 2048
+    horizon = int(ds.attrs["horizon"])
+    final = {o.year: o for o in content.summary.outcomes}[horizon]
+    assert final.label is not None
+    assert final.p == float(ds["probability"].sel(year=horizon, label=final.label))
+    assert label in out.read_text(encoding="utf-8")
+    # a forecast run refuses the option
+    fc = main(["forecast", "-n", "1024", "--store", str(store)])
+    assert fc == 0
+    runs = ResultsStore(store).list_runs()
+    forecast_id = str(runs[runs["scenario_name"] == "status-quo"]["run_id"].iloc[0])
+    capsys.readouterr()
+    assert main(["report", forecast_id, "-o", str(out), "--store", str(store),
+                 "--sweep-scenario", label]) == 2
+    assert "applies to sweep runs" in capsys.readouterr().err

@@ -481,3 +481,24 @@ def test_serve_refuses_a_remote_host_without_consent(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().err
     assert "not a loopback address" in out and "--allow-remote" in out
     assert main(["serve", "--port", "70000"]) == 2
+
+
+def test_serve_on_a_busy_port_is_one_clear_line(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    import socket
+
+    from realpolitik.interfaces.cli import main
+
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen(1)
+    port = holder.getsockname()[1]
+    try:
+        assert main(["serve", "--port", str(port), "--store",
+                     str(tmp_path / "r.duckdb")]) == 2
+    finally:
+        holder.close()
+    err_text = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err_text and "--port" in err_text
+    assert "dashboard at" not in err_text  # refused before the banner
+    assert not (tmp_path / "r.duckdb").exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from realpolitik.errors import InputError
 
@@ -78,6 +79,9 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
             "five years and the horizon).")] = None,
         workers: Annotated[int, typer.Option("--workers", "-w", help="Threads of the "
                                              "simulation.")] = 2,
+        sweep_scenario: Annotated[str | None, typer.Option(
+            "--sweep-scenario", help="For a sweep run: the label of the scenario to report "
+            "(without it, the error lists the labels).")] = None,
     ) -> None:
         """One self-contained HTML report of a forecast (opens offline), optionally PNGs.
 
@@ -110,7 +114,7 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
                 content = build_report(target, store=store, record=not no_store,
                                        trajectories=trajectories, seed=seed, years=wanted,
                                        sensitivity=not no_sensitivity, workers=workers,
-                                       progress=progress)
+                                       progress=progress, sweep_scenario=sweep_scenario)
                 progress("drawing the report", None, None)
                 size = write_html(content, output)
                 pngs = []
@@ -122,7 +126,7 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
         info = content.info
         where = (f"run {info.run_id} in {info.store}" if info.run_id else "forecast not stored")
         err_console.print(f"wrote {output} ({size / 2**20:.1f} MiB, opens offline) for "
-                          f"{info.scenario_name} ({where}) in "
+                          f"{escape(str(info.scenario_name))} ({where}) in "
                           f"{time.perf_counter() - t_start:.1f} s", highlight=False)
         if pngs:
             err_console.print(f"wrote {len(pngs)} PNG figures to {png}: "

@@ -6,7 +6,9 @@ The server listens on the loopback address by default; any other address needs
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +32,25 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+def _listen_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (not yet listening; uvicorn listens on it), or an
+    :class:`InputError` naming the address when it cannot be had (in use, not an address of
+    this machine)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot listen on {host}:{port}: {reason}",
+                         "choose another --port, or stop the program that uses it"
+                         if exc.errno == errno.EADDRINUSE else
+                         "give an address of this machine with --host") from None
+    return sock
 
 
 def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> None:
@@ -88,6 +109,7 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
         hosts = None if allow_remote else [*LOOPBACK_HOSTS, host]
         web = create_app(store, limits, cors_origins=list(cors_origin or []),
                          allowed_hosts=hosts)
+        sock = _listen_socket(host, port)  # before the banner: a busy port is a clear error
         shown = f"[{host}]" if ":" in host else host
         err_console.print(f"realpolitik: dashboard at http://{shown}:{port}/ · API docs at "
                           f"http://{shown}:{port}/docs · results store {web.state.store.path} "
@@ -95,5 +117,10 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
         if allow_remote and not is_loopback(host):
             err_console.print("[bold yellow]warning:[/] listening beyond this machine; the API "
                               "has no authentication", highlight=False)
-        uvicorn.run(web, host=host, port=port, log_level=log_level, access_log=False,
-                    server_header=False, timeout_graceful_shutdown=5)
+        config = uvicorn.Config(web, host=host, port=port, log_level=log_level,
+                                access_log=False, server_header=False,
+                                timeout_graceful_shutdown=5)
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            sock.close()

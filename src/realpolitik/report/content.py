@@ -619,11 +619,42 @@ def run_forecast(sc: Scenario, resolved: Resolved, *, store: str | Path | None =
     return ds, run_id, None if store_obj is None else str(store_obj.path)
 
 
+def _sweep_member(st: Any, record: Mapping[str, Any], label: str | None
+                  ) -> tuple[Any, dict[str, Any]]:
+    """One scenario of a stored sweep: its engine Dataset (rebuilt from the chunks) and its
+    scenario as a dict. A sweep without ``label`` is an error listing its labels."""
+    from realpolitik.simulate.sweep import sweep_dataset, sweep_scenarios
+
+    run_id = str(record["run_id"])
+    scenarios = sweep_scenarios(st, run_id)
+    labels = list(scenarios)
+    shown = "; ".join(labels[:6]) + (f"; … ({len(labels)} in all)" if len(labels) > 6 else "")
+    if label is None:
+        raise InputError(f"run {run_id} is a sweep of {len(labels)} scenario(s); a report "
+                         "covers one forecast",
+                         f"add --sweep-scenario LABEL, one of: {shown}")
+    if label not in scenarios:
+        import difflib
+
+        close = difflib.get_close_matches(label, labels, n=3, cutoff=0.4)
+        raise InputError(f"sweep {run_id} has no scenario {label!r}",
+                         ("did you mean " + "; ".join(close) + "?") if close
+                         else f"its scenarios: {shown}")
+    if record["status"] != "complete":
+        raise InputError(f"sweep {run_id} is {record['status']}; its scenarios are not all "
+                         "computed", f"resume it first: realpolitik sweep --resume {run_id}")
+    ds = sweep_dataset(st, run_id, label)
+    sc = scenarios[label]
+    ds.attrs["scenario_name"] = f"{sc.name} [{label}]"
+    return ds, sc.to_dict()
+
+
 def build_report(target: str | Source, *, store: str | Path | None = None, record: bool = True,
                  trajectories: int | None = None, seed: int | None = None,
                  years: Sequence[int] | None = None, sensitivity: bool = True,
                  workers: int = 2, history: int = HISTORY_YEARS,
-                 progress: ProgressFn | None = None) -> ReportContent:
+                 progress: ProgressFn | None = None,
+                 sweep_scenario: str | None = None) -> ReportContent:
     """The report's content for a stored run id or a scenario (preset name or file).
 
     ``target``: see :func:`identify`. For a scenario, ``trajectories`` and ``seed`` override
@@ -631,7 +662,8 @@ def build_report(target: str | Source, *, store: str | Path | None = None, recor
     run they must be None. ``years``: the years the summary describes (default every five years
     and the horizon). ``sensitivity``: run the small Morris screening for the drivers (a few
     seconds). ``history``: years of measured history before t0. ``progress(step, done,
-    total)`` is called as the work advances.
+    total)`` is called as the work advances. ``sweep_scenario``: for a sweep run, the label of
+    the scenario to report (its Dataset is rebuilt from the sweep's chunks).
 
     Everything a user can get wrong (unknown run or scenario, years outside the forecast, a
     bad override) fails with :class:`~realpolitik.errors.InputError` before the store is
@@ -639,6 +671,9 @@ def build_report(target: str | Source, *, store: str | Path | None = None, recor
     """
     say = _progress(progress)
     src = target if isinstance(target, Source) else identify(target, store)
+    if sweep_scenario is not None and src.kind != "run":
+        raise InputError("--sweep-scenario picks a scenario of a stored sweep run",
+                         "give the sweep's run id, or drop --sweep-scenario")
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     if src.kind == "run":
@@ -651,11 +686,18 @@ def build_report(target: str | Source, *, store: str | Path | None = None, recor
         say("loading the stored run", None, None)
         st = ResultsStore(_store_path(store))
         record_ = st.get_run(src.value)
-        ds = st.load_dataset(src.value)
+        if record_["config"].get("kind") == "sweep":
+            ds, sc_dict = _sweep_member(st, record_, sweep_scenario)
+        else:
+            if sweep_scenario is not None:
+                raise InputError(f"--sweep-scenario applies to sweep runs; run "
+                                 f"{record_['run_id']} is a forecast", "drop --sweep-scenario")
+            ds = st.load_dataset(src.value)
+            sc_dict = {}
         t0, horizon = int(ds.attrs["t0"]), int(ds.attrs["horizon"])
         shown = check_years(years, t0, horizon)
         prov = _json(ds.attrs.get("provenance"))
-        sc_dict = dict(prov.get("scenario") or record_.get("config") or {})
+        sc_dict = sc_dict or dict(prov.get("scenario") or record_.get("config") or {})
         sc, resolved, note = _rebuild(sc_dict, t0, prov, src.value, say)
         info = _info_from_dataset(ds, "run", record_["run_id"], str(st.path), sc_dict,
                                   recorded=False, created=str(

@@ -1521,6 +1521,12 @@ def sweep_results(store: ResultsStore | str | Path, run_id: str,
     return table
 
 
+def sweep_scenarios(store: ResultsStore | str | Path, run_id: str) -> dict[str, Scenario]:
+    """The scenarios of a stored sweep by label, in the sweep's order."""
+    _st, _record, _config, items = _stored_sweep(store, run_id)
+    return {it.label: it.scenario for it in items}
+
+
 def sweep_dataset(store: ResultsStore | str | Path, run_id: str, scenario: str) -> xr.Dataset:
     """One scenario's full engine Dataset (probabilities, quantiles, means, first entries),
     rebuilt from its stored chunks: identical to ``simulate(resolve(scenario))``."""
