@@ -215,3 +215,16 @@ def test_dashboard_shows_api_errors(server: str, page: Any, artifacts_dir: str) 
     others = [p for p in page.problems  # type: ignore[attr-defined]
               if "status of 413" not in p]
     assert others == []
+
+
+def test_api_documentation_works_offline(server: str, page: Any) -> None:
+    """/docs (Swagger UI) renders from this server's own assets: no request leaves 127.0.0.1
+    and nothing is logged as an error (the CSP would block a CDN script)."""
+    urls = _watch_requests(page)
+    page.goto(server + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock-tag", timeout=TIMEOUT_MS)
+    assert "realpolitik" in (page.title() or "")
+    assert page.get_by_text("/api/forecast", exact=True).count() > 0
+    hosts = {urlparse(u).hostname for u in urls if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, sorted(u for u in urls if "127.0.0.1" not in u)
+    assert page.problems == []  # type: ignore[attr-defined]

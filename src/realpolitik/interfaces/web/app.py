@@ -60,13 +60,17 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 CSP_PAGE = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-#: FastAPI's /docs and /redoc pages load Swagger UI / ReDoc from their CDN and start them with an
-#: inline script; they get this looser policy (the dashboard and the API do not).
-CSP_DOCS = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com;"
-            " img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-            "font-src 'self' https://fonts.gstatic.com; connect-src 'self'; worker-src blob:; "
+#: The /docs page (Swagger UI): its script and styles come from this server (the assets the
+#: ``fastapi-offline`` package ships), but it starts with an inline script and inline styles.
+#: (No /redoc: ReDoc fetches its logo from its CDN.)
+CSP_DOCS = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+            "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
             "frame-ancestors 'none'")
+#: The documentation assets served under /static/docs/, by name (nothing else is served there).
+DOCS_ASSETS = {"swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+               "swagger-ui.css": "text/css; charset=utf-8",
+               "favicon.png": "image/png"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,6 +349,11 @@ def _static(name: str) -> bytes:
 
 
 @cache
+def _docs_asset(name: str) -> bytes:
+    return resources.files("fastapi_offline").joinpath("static", name).read_bytes()
+
+
+@cache
 def _plotly_js() -> bytes:
     return resources.files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
 
@@ -396,6 +405,8 @@ def create_app(store_path: str | os.PathLike[str] | None = None, limits: Limits 
                     "Monte Carlo forecasts. Errors have one shape: "
                     "`{\"error\": {\"status\", \"type\", \"field\", \"message\", \"hint\"}}`.",
         responses=ERRORS,
+        docs_url=None,  # served below from local assets, not from a CDN
+        redoc_url=None,  # ReDoc loads its logo from a CDN: not offered
     )
     app.state.limits = lim
     app.state.store = store
@@ -743,6 +754,32 @@ def create_app(store_path: str | os.PathLike[str] | None = None, limits: Limits 
     @app.get("/static/dashboard.css", include_in_schema=False)
     def dashboard_css() -> Response:
         return Response(_static("dashboard.css"), media_type="text/css; charset=utf-8")
+
+    # -- the API documentation, offline -----------------------------------------------------
+    @app.get("/docs", include_in_schema=False)
+    def swagger_page() -> Response:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="realpolitik API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon.png",
+            oauth2_redirect_url="/docs/oauth2-redirect")
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    def swagger_redirect() -> Response:
+        from fastapi.openapi.docs import get_swagger_ui_oauth2_redirect_html
+
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/static/docs/{name}", include_in_schema=False)
+    def docs_asset(name: Annotated[str, PathParam(max_length=40)]) -> Response:
+        media = DOCS_ASSETS.get(name)  # a fixed list of names, never a path
+        if media is None:
+            raise StarletteHTTPException(404, f"no documentation asset {name!r}")
+        return Response(_docs_asset(name), media_type=media,
+                        headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js() -> Response:
