@@ -242,8 +242,11 @@ def _print_forecast(console: Any, ds: Any, table: pd.DataFrame, sc: Any, resolve
     tm = json.loads(timings)
     rate = tm.get("trajectory_years_per_second", 0)
     where = f"run {run_id} in {store.path}" if run_id and store is not None else "not stored"
+    load = tm.get("engine_load_seconds", 0.0)
+    loaded = (f" (+{load:.1f} s loading the compiled engine, once per process; the first run "
+              "after an install compiles it)" if load >= 0.5 else "")
     console.print(f"simulated {tm.get('trajectory_years', 0):,d} trajectory-years in "
-                  f"{tm.get('simulate_seconds', 0):.2f} s ({rate:,.0f}/s); {where}",
+                  f"{tm.get('simulate_seconds', 0):.2f} s ({rate:,.0f}/s){loaded}; {where}",
                   highlight=False)
 
 
