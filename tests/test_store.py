@@ -613,3 +613,40 @@ def test_cli_errors_are_one_line(
                  "--store", str(store.path)]) == 0
     assert main(["runs", "list", "--store", str(store.path)]) == 0  # type: ignore[operator]
     assert a in capsys.readouterr().out
+
+
+def test_a_store_being_created_by_another_process_is_waited_for(tmp_path: Path) -> None:
+    """Another process may have created the file but not yet written DuckDB's header: an empty
+    or zero-filled file is read again for a moment, not called foreign at once (a race three
+    processes starting a sweep on a fresh store hit)."""
+    path = tmp_path / "r.duckdb"
+    made = tmp_path / "elsewhere" / "r.duckdb"
+    made.parent.mkdir()
+    ResultsStore(made).begin_run({"scenario_name": "made elsewhere"})
+    path.write_bytes(b"")  # what a creating process leaves for a moment
+    ready = threading.Event()
+
+    def create() -> None:  # the header appears 0.3 s later
+        time.sleep(0.3)
+        os.replace(made, path)
+        ready.set()
+
+    t = threading.Thread(target=create)
+    t.start()
+    try:
+        store = ResultsStore(path)  # waits for the header instead of refusing the file
+        t.join(30)
+        assert ready.is_set()
+        assert list(store.list_runs()["scenario_name"]) == ["made elsewhere"]
+    finally:
+        t.join(30)
+
+
+@pytest.mark.parametrize("content", [b"", b"\0" * 4096, b"DUC"])
+def test_an_empty_or_zeroed_file_is_refused_after_the_wait(tmp_path: Path,
+                                                            content: bytes) -> None:
+    path = tmp_path / "r.duckdb"
+    path.write_bytes(content)
+    with pytest.raises(DataIntegrityError, match="not a DuckDB database"):
+        ResultsStore(path, timeout=0.1)
+    assert path.read_bytes() == content  # left unchanged

@@ -382,6 +382,11 @@ def _dataset_tables(ds: xr.Dataset) -> tuple[dict[str, pd.DataFrame], dict[str, 
 
 
 # ---------------------------------------------------------------------------------------------
+#: Seconds a store file with an empty or zero-filled header is read again before it is called
+#: foreign (another process may be creating it).
+CREATION_WAIT = 2.0
+
+
 class ResultsStore:
     """The results store in the DuckDB file ``path`` (default: :func:`default_store_path`).
 
@@ -438,16 +443,26 @@ class ResultsStore:
         if p.is_dir():
             raise InputError(f"the store path {str(p)!r} is a folder",
                              f"give a file path, e.g. {p / 'results.duckdb'}")
-        if not p.exists():
-            return
-        try:
-            with p.open("rb") as fh:
-                head = fh.read(16)
-        except OSError as exc:
-            raise DataIntegrityError(f"cannot read the store {p}: {exc.strerror}",
-                                     "check the file's permissions") from None
-        if len(head) < 12 or head[8:12] != b"DUCK":
-            raise self._refuse("is not a DuckDB database (not a realpolitik results store)")
+        # A file another process is creating this very moment can be empty or still zero-filled
+        # for a few milliseconds: such a header is read again (up to CREATION_WAIT seconds)
+        # before the file is called foreign; a header with other content is refused at once.
+        deadline = time.monotonic() + min(self.timeout, CREATION_WAIT)
+        while True:
+            if not p.exists():
+                return
+            try:
+                with p.open("rb") as fh:
+                    head = fh.read(16)
+            except OSError as exc:
+                raise DataIntegrityError(f"cannot read the store {p}: {exc.strerror}",
+                                         "check the file's permissions") from None
+            if len(head) >= 12 and head[8:12] == b"DUCK":
+                return
+            being_created = len(head) < 12 or not head.strip(b"\0")
+            if not being_created or time.monotonic() >= deadline:
+                raise self._refuse("is not a DuckDB database (not a realpolitik results "
+                                   "store)")
+            time.sleep(0.02)
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         import duckdb
