@@ -8,6 +8,10 @@ region map, and Beaufre's Ψ of each actor at t0. The engine itself never reads 
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +21,7 @@ import pandas as pd
 from realpolitik._version import __version__
 from realpolitik.data.provenance import data_versions
 from realpolitik.data.states import resolve_states
-from realpolitik.errors import InputError
+from realpolitik.errors import InputError, RealpolitikError
 from realpolitik.models.leeway import LeewayParams, Regions
 from realpolitik.models.plane import RegionMap, region_map
 from realpolitik.simulate.scenario import Scenario
@@ -172,4 +176,88 @@ def _psi(states: list[Any], year: int) -> np.ndarray:
     return arr
 
 
-__all__ = ["BREAKS", "Resolved", "estimate_growth", "policy_path", "resolve"]
+# ---------------------------------------------------------------------------------------------
+# Resolution with the data part cached (sweeps, the web server)
+# ---------------------------------------------------------------------------------------------
+#: Entries kept by the caches of resolved scenarios (least recently used first out).
+CACHE_MAX = 64
+_DATA: OrderedDict[str, Resolved | None] = OrderedDict()
+_DATA_LOCK = threading.Lock()
+
+
+def lru_put(cache: OrderedDict[str, Any], key: str, value: Any, size: int = CACHE_MAX) -> None:
+    """Put ``key`` in an LRU ``cache`` (an OrderedDict), dropping the oldest beyond ``size``."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
+def _data_key(sc: Scenario) -> str:
+    """What resolution reads from the data for: the scenarios of a sweep that share it are
+    resolved once per process (they differ in growth, policy, cohesion, map or leeway)."""
+    return json.dumps({"tandem": sc.tandem, "adversary": sc.adversary, "t0": sc.t0,
+                       "horizon": sc.horizon, "index": sc.index, "window": sc.growth.window,
+                       "exclude_breaks": sc.growth.exclude_breaks,
+                       "regions": None if sc.regions is None else
+                       [r.model_dump() for r in sc.regions]}, sort_keys=True)
+
+
+def resolve_cached(sc: Scenario) -> Resolved:
+    """``resolve(sc)``, reading the data once per :func:`_data_key` in this process (a
+    sweep's worker, the web server's threads: it is thread-safe).
+
+    The data part (t0, log powers at t0, growth estimates, regions, Ψ) is resolved once for a
+    copy of the scenario with every drift and volatility estimated; each scenario then takes
+    its own drifts and volatilities (where given), policy path, region map and leeway
+    parameters — the same numbers :func:`~realpolitik.simulate.resolve.resolve` gives (a test
+    checks every field). If the copy cannot be resolved, ``resolve(sc)`` is used as it is.
+    """
+    from realpolitik.simulate.scenario import ActorGrowth
+
+    key = _data_key(sc)
+    with _DATA_LOCK:
+        known = key in _DATA
+        base = _DATA.get(key)
+        if known:
+            _DATA.move_to_end(key)
+    if not known:  # resolved outside the lock: two threads may both do it, harmlessly
+        free = sc.model_copy(update={
+            "growth": sc.growth.model_copy(update={"A": ActorGrowth(), "B": ActorGrowth(),
+                                                   "C": ActorGrowth()}),
+            "adversary_policy": sc.adversary_policy.model_copy(update={"path": {}})})
+        try:
+            base = resolve(free)
+        except RealpolitikError:
+            base = None
+        with _DATA_LOCK:
+            lru_put(_DATA, key, base)
+    if base is None:
+        return resolve(sc)
+    t0 = base.t0
+    bad = [y for y in sc.adversary_policy.path if not t0 < y <= sc.horizon]
+    if bad:
+        raise InputError(f"adversary_policy.path years {bad} lie outside ({t0}, "
+                         f"{sc.horizon}]", "policy years come after t0")
+    drift, vol = base.drift.copy(), base.volatility.copy()
+    estimated: dict[str, dict[str, bool]] = {}
+    for i, role in enumerate("ABC"):
+        spec = getattr(sc.growth, role)
+        if spec.drift is not None:
+            drift[i] = spec.drift
+        if spec.volatility is not None:
+            vol[i] = spec.volatility
+        estimated[role] = {"drift": spec.drift is None, "volatility": spec.volatility is None}
+    rm = dict(sc.region_map)
+    prov = {**base.provenance, "scenario": sc.to_dict(),
+            "estimates": {r: {"drift": float(drift[i]), "volatility": float(vol[i]),
+                              "estimated": estimated[r]} for i, r in enumerate("ABC")}}
+    return dataclasses.replace(
+        base, scenario=sc, drift=drift, volatility=vol, estimated=estimated,
+        policy=policy_path(sc.adversary_policy.path, t0, sc.horizon),
+        region_map=region_map(rm.pop("base", "default"), **rm),
+        leeway=LeewayParams.coerce(sc.leeway), provenance=prov)
+
+
+__all__ = ["BREAKS", "CACHE_MAX", "Resolved", "estimate_growth", "lru_put", "policy_path",
+           "resolve", "resolve_cached"]

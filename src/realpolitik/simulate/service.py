@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from realpolitik.data.states import State, all_states, resolve_state
 from realpolitik.errors import InputError, RealpolitikError, UnknownStateError
 from realpolitik.models.labels import ESSAY_NUMBER, LABELS
+from realpolitik.simulate.resolve import resolve_cached
 from realpolitik.simulate.scenario import PRESETS, Scenario, load_preset
 
 if TYPE_CHECKING:
@@ -486,39 +487,6 @@ class Forecast:
     dataset: xr.Dataset
     run_id: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-#: Scenario keys that :func:`~realpolitik.simulate.resolve.resolve` does not read: two
-#: scenarios that differ only in these resolve to the same numbers.
-_NOT_RESOLVED = ("name", "description", "trajectories", "seed", "chunk_size", "quantiles",
-                 "cohesion")
-_POLICY_RESOLVED = ("path",)
-
-
-def _resolution_key(sc: Scenario) -> str:
-    data = {k: v for k, v in sc.to_dict().items() if k not in _NOT_RESOLVED}
-    data["adversary_policy"] = {k: v for k, v in data["adversary_policy"].items()
-                                if k in _POLICY_RESOLVED}
-    return json.dumps(data, sort_keys=True)
-
-
-@lru_cache(maxsize=128)
-def _resolve_key(key: str) -> Resolved:
-    from realpolitik.simulate.resolve import resolve
-
-    return resolve(Scenario.model_validate(json.loads(key)))
-
-
-def resolve_cached(sc: Scenario) -> Resolved:
-    """:func:`~realpolitik.simulate.resolve.resolve` with the data lookups of recent scenarios
-    kept (128, least recently used first out): the result equals ``resolve(sc)``, computed
-    once for all scenarios that differ only in keys resolution does not read (size, seed,
-    names, the adversary's response rule, cohesion)."""
-    import dataclasses
-
-    base = _resolve_key(_resolution_key(sc))
-    return dataclasses.replace(base, scenario=sc,
-                               provenance={**base.provenance, "scenario": sc.to_dict()})
 
 
 _RESOLVE_FIELDS = ("t0", "horizon", "adversary_policy.path", "growth.window", "growth.A",

@@ -75,7 +75,6 @@ sweep --resume RUN``) resumes by id without the spec: the scenarios are in the m
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import difflib
 import itertools
 import json
@@ -108,6 +107,7 @@ from realpolitik.simulate.engine import (
     block_lengths,
     simulate_blocks,
 )
+from realpolitik.simulate.resolve import lru_put, resolve_cached
 from realpolitik.simulate.scenario import BLOCK, Scenario, load_scenario, parse_scenario
 
 if TYPE_CHECKING:
@@ -671,78 +671,6 @@ def load_chunk_frames(store: ResultsStore, run_id: str, key: str) -> dict[str, p
 
 
 _RESOLVED: OrderedDict[str, Resolved] = OrderedDict()
-_DATA: OrderedDict[str, Resolved | None] = OrderedDict()
-_CACHE_MAX = 64
-
-
-def _cache_put(cache: OrderedDict[str, Any], key: str, value: Any) -> None:
-    cache[key] = value
-    while len(cache) > _CACHE_MAX:
-        cache.popitem(last=False)
-
-
-def _data_key(sc: Scenario) -> str:
-    """What resolution reads from the data for: the scenarios of a sweep that share it are
-    resolved once per process (they differ in growth, policy, cohesion, map or leeway)."""
-    return json.dumps({"tandem": sc.tandem, "adversary": sc.adversary, "t0": sc.t0,
-                       "horizon": sc.horizon, "index": sc.index, "window": sc.growth.window,
-                       "exclude_breaks": sc.growth.exclude_breaks,
-                       "regions": None if sc.regions is None else
-                       [r.model_dump() for r in sc.regions]}, sort_keys=True)
-
-
-def resolve_cached(sc: Scenario) -> Resolved:
-    """``resolve(sc)``, reading the data once per :func:`_data_key` in this process.
-
-    The data part (t0, log powers at t0, growth estimates, regions, Ψ) is resolved once for a
-    copy of the scenario with every drift and volatility estimated; each scenario then takes
-    its own drifts and volatilities (where given), policy path, region map and leeway
-    parameters — the same numbers :func:`~realpolitik.simulate.resolve.resolve` gives (a test
-    checks every field). If the copy cannot be resolved, ``resolve(sc)`` is used as it is.
-    """
-    from realpolitik.models.leeway import LeewayParams
-    from realpolitik.models.plane import region_map
-    from realpolitik.simulate.resolve import policy_path, resolve
-    from realpolitik.simulate.scenario import ActorGrowth
-
-    key = _data_key(sc)
-    if key not in _DATA:
-        free = sc.model_copy(update={
-            "growth": sc.growth.model_copy(update={"A": ActorGrowth(), "B": ActorGrowth(),
-                                                   "C": ActorGrowth()}),
-            "adversary_policy": sc.adversary_policy.model_copy(update={"path": {}})})
-        try:
-            _cache_put(_DATA, key, resolve(free))
-        except RealpolitikError:
-            _cache_put(_DATA, key, None)
-    else:
-        _DATA.move_to_end(key)
-    base = _DATA[key]
-    if base is None:
-        return resolve(sc)
-    t0 = base.t0
-    bad = [y for y in sc.adversary_policy.path if not t0 < y <= sc.horizon]
-    if bad:
-        raise InputError(f"adversary_policy.path years {bad} lie outside ({t0}, "
-                         f"{sc.horizon}]", "policy years come after t0")
-    drift, vol = base.drift.copy(), base.volatility.copy()
-    estimated: dict[str, dict[str, bool]] = {}
-    for i, role in enumerate("ABC"):
-        spec = getattr(sc.growth, role)
-        if spec.drift is not None:
-            drift[i] = spec.drift
-        if spec.volatility is not None:
-            vol[i] = spec.volatility
-        estimated[role] = {"drift": spec.drift is None, "volatility": spec.volatility is None}
-    rm = dict(sc.region_map)
-    prov = {**base.provenance, "scenario": sc.to_dict(),
-            "estimates": {r: {"drift": float(drift[i]), "volatility": float(vol[i]),
-                              "estimated": estimated[r]} for i, r in enumerate("ABC")}}
-    return dataclasses.replace(
-        base, scenario=sc, drift=drift, volatility=vol, estimated=estimated,
-        policy=policy_path(sc.adversary_policy.path, t0, sc.horizon),
-        region_map=region_map(rm.pop("base", "default"), **rm),
-        leeway=LeewayParams.coerce(sc.leeway), provenance=prov)
 
 
 def _resolved(scenario: Mapping[str, Any], hash_: str) -> Resolved:
@@ -750,7 +678,7 @@ def _resolved(scenario: Mapping[str, Any], hash_: str) -> Resolved:
     r = _RESOLVED.get(hash_)
     if r is None:
         r = resolve_cached(parse_scenario(dict(scenario), source="sweep scenario"))
-        _cache_put(_RESOLVED, hash_, r)
+        lru_put(_RESOLVED, hash_, r)
     else:
         _RESOLVED.move_to_end(hash_)
     return r
