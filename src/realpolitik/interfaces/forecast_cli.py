@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from realpolitik.errors import InputError
+from realpolitik.interfaces.output import parse_years
 from realpolitik.models.labels import LABELS
 
 scenarios_app = typer.Typer(help="Scenario files and the bundled presets.", no_args_is_help=True)
@@ -89,7 +90,7 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
             overrides["chunk_size"] = chunk_size
         if overrides:
             sc = sc.with_overrides(overrides)
-        wanted = _parse_years(years)
+        wanted = parse_years(years)
         from realpolitik.interfaces.output import infer_format
 
         kind = infer_format(fmt, output)
@@ -201,18 +202,6 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
-
-
-def _parse_years(text: str | None) -> list[int]:
-    if not text:
-        return []
-    out = []
-    for item in text.split(","):
-        item = item.strip()
-        if not item.isdigit():
-            raise InputError(f"--years: {item!r} is not a year", "e.g. --years 2025,2030,2040")
-        out.append(int(item))
-    return out
 
 
 def _print_forecast(console: Any, ds: Any, table: pd.DataFrame, sc: Any, resolved: Any,

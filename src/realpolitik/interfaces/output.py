@@ -26,6 +26,19 @@ FORMATS = ("table", "csv", "json", "parquet")
 _EXT = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
 
 
+def parse_years(text: str | None) -> list[int]:
+    """A ``--years 2030,2040`` option as a list of years ([] when not given)."""
+    if not text:
+        return []
+    out = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item.isdigit():
+            raise InputError(f"--years: {item!r} is not a year", "e.g. --years 2030,2040")
+        out.append(int(item))
+    return out
+
+
 def infer_format(fmt: str | None, output: Path | None) -> str:
     """The output format: explicit ``fmt``, else from the file extension, else ``table``."""
     if fmt is not None:

@@ -17,24 +17,13 @@ import typer
 from rich.markup import escape
 
 from realpolitik.errors import InputError
+from realpolitik.interfaces.output import parse_years
 
 __all__ = ["register"]
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
-
-
-def _parse_years(text: str | None) -> list[int] | None:
-    if not text:
-        return None
-    out = []
-    for item in text.split(","):
-        item = item.strip()
-        if not item.isdigit():
-            raise InputError(f"--years: {item!r} is not a year", "e.g. --years 2030,2040")
-        out.append(int(item))
-    return out
 
 
 def _check_output(path: Path) -> None:
@@ -97,7 +86,7 @@ def register(app: typer.Typer, emit: Any, console: Any, err_console: Any) -> Non
         _check_output(output)
         if png is not None:
             check_png_folder(png)
-        wanted = _parse_years(years)
+        wanted = parse_years(years)
         t_start = time.perf_counter()
         previous = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _raise_interrupt)
